@@ -143,14 +143,32 @@ impl SiteConfig {
         self.check(name)
             .and_then(|c| c.settings.get(key))
             .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
 
 const KEYS: &[&str] = &[
-    "title", "description", "language", "base_url", "theme", "output_dir", "kinds", "ignore",
-    "search", "checks", "acts", "limits", "html", "portable", "offline", "brand",
+    "title",
+    "description",
+    "language",
+    "base_url",
+    "theme",
+    "output_dir",
+    "kinds",
+    "ignore",
+    "search",
+    "checks",
+    "acts",
+    "limits",
+    "html",
+    "portable",
+    "offline",
+    "brand",
 ];
 
 /// Reads `site.yaml`. Returns the configuration (defaults where keys are missing or invalid)
@@ -162,18 +180,31 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
         Ok(n) => n,
         Err(e) => {
             let start = file.offset_of(e.line.unwrap_or(1), e.col.unwrap_or(1));
-            diags.push(Diagnostic::error(CHECK, format!("invalid YAML in site.yaml: {}", e.message)).at(id, start..start + 1));
+            diags.push(
+                Diagnostic::error(CHECK, format!("invalid YAML in site.yaml: {}", e.message))
+                    .at(id, start..start + 1),
+            );
             return (c, diags);
         }
     };
-    let mut v = V { file, id, diags: &mut diags };
+    let mut v = V {
+        file,
+        id,
+        diags: &mut diags,
+    };
     let Value::Map(entries) = &root.value else {
-        v.err(&root, "site.yaml must be a mapping of `key: value` lines", None);
+        v.err(
+            &root,
+            "site.yaml must be a mapping of `key: value` lines",
+            None,
+        );
         return (c, diags);
     };
     let mut title_seen = false;
     for (k, val) in entries {
-        let Some(key) = k.value.scalar_text() else { continue };
+        let Some(key) = k.value.scalar_text() else {
+            continue;
+        };
         match key.as_str() {
             "title" => {
                 title_seen = true;
@@ -190,13 +221,21 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
             "html" => match v.string(val, "html").as_deref() {
                 Some("sanitize") => c.html = HtmlPolicy::Sanitize,
                 Some("refuse") => c.html = HtmlPolicy::Refuse,
-                Some(other) => v.err(val, &format!("`html`: `{other}` is not valid"), Some("expected `sanitize` or `refuse`")),
+                Some(other) => v.err(
+                    val,
+                    &format!("`html`: `{other}` is not valid"),
+                    Some("expected `sanitize` or `refuse`"),
+                ),
                 None => {}
             },
             "kinds" => {
                 for (fk, fv) in v.map(val, "kinds") {
-                    let Some(folder) = fk.value.scalar_text() else { continue };
-                    let Some(kind) = v.string(fv, "kinds") else { continue };
+                    let Some(folder) = fk.value.scalar_text() else {
+                        continue;
+                    };
+                    let Some(kind) = v.string(fv, "kinds") else {
+                        continue;
+                    };
                     match Kind::parse(&kind) {
                         Some(kd) => {
                             c.kinds.insert(folder, kd);
@@ -208,17 +247,30 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
             "search" => {
                 for (sk, sv) in v.map(val, "search") {
                     match sk.value.scalar_text().as_deref() {
-                        Some("static_index") => c.search.static_index = v.boolean(sv, "search.static_index").unwrap_or(true),
-                        Some(other) => v.err(sk, &format!("unknown key `{other}` in `search`"), Some("valid keys: static_index")),
+                        Some("static_index") => {
+                            c.search.static_index =
+                                v.boolean(sv, "search.static_index").unwrap_or(true)
+                        }
+                        Some(other) => v.err(
+                            sk,
+                            &format!("unknown key `{other}` in `search`"),
+                            Some("valid keys: static_index"),
+                        ),
                         None => {}
                     }
                 }
             }
             "limits" => {
                 for (lk, lv) in v.map(val, "limits") {
-                    let Some(name) = lk.value.scalar_text() else { continue };
+                    let Some(name) = lk.value.scalar_text() else {
+                        continue;
+                    };
                     let Value::Int(n) = lv.value else {
-                        v.err(lv, &format!("`limits.{name}` should be a whole number"), None);
+                        v.err(
+                            lv,
+                            &format!("`limits.{name}` should be a whole number"),
+                            None,
+                        );
                         continue;
                     };
                     let n = n.max(0) as u64;
@@ -233,13 +285,17 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
             }
             "checks" => {
                 for (ck, cv) in v.map(val, "checks") {
-                    let Some(name) = ck.value.scalar_text() else { continue };
+                    let Some(name) = ck.value.scalar_text() else {
+                        continue;
+                    };
                     let mut cc = CheckConfig::default();
                     match &cv.value {
                         Value::Str(s) => cc.severity = v.severity(cv, s),
                         Value::Map(m) => {
                             for (sk, sv) in m {
-                                let Some(setting) = sk.value.scalar_text() else { continue };
+                                let Some(setting) = sk.value.scalar_text() else {
+                                    continue;
+                                };
                                 if setting == "severity" {
                                     if let Some(s) = v.string(sv, "severity") {
                                         cc.severity = v.severity(sv, &s);
@@ -249,7 +305,11 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                                 }
                             }
                         }
-                        _ => v.err(cv, &format!("`checks.{name}` should be a severity or a mapping"), None),
+                        _ => v.err(
+                            cv,
+                            &format!("`checks.{name}` should be a severity or a mapping"),
+                            None,
+                        ),
                     }
                     c.checks.insert(name, cc);
                 }
@@ -263,7 +323,11 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                             match ak.value.scalar_text().as_deref() {
                                 Some("act") | Some("name") => name = v.string(av, "acts.act"),
                                 Some("short") => short = v.list(av, "acts.short"),
-                                _ => v.err(ak, "unknown key in `acts` entry", Some("valid keys: act, short")),
+                                _ => v.err(
+                                    ak,
+                                    "unknown key in `acts` entry",
+                                    Some("valid keys: act, short"),
+                                ),
                             }
                         }
                         match name {
@@ -289,12 +353,18 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                         Some("logo") => c.brand.logo = v.string(bv, "brand.logo"),
                         Some("colours") | Some("colors") => {
                             for (ck, cv) in v.map(bv, "brand.colours") {
-                                if let (Some(n), Some(val)) = (ck.value.scalar_text(), cv.value.scalar_text()) {
+                                if let (Some(n), Some(val)) =
+                                    (ck.value.scalar_text(), cv.value.scalar_text())
+                                {
                                     c.brand.colours.insert(n, val);
                                 }
                             }
                         }
-                        _ => v.err(bk, "unknown key in `brand`", Some("valid keys: name, logo, colours")),
+                        _ => v.err(
+                            bk,
+                            "unknown key in `brand`",
+                            Some("valid keys: name, logo, colours"),
+                        ),
                     }
                 }
             }
@@ -302,7 +372,11 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                 let hint = did_you_mean(other, KEYS.iter().copied())
                     .map(|c| format!("did you mean `{c}`?"))
                     .unwrap_or_else(|| format!("valid keys: {}", KEYS.join(", ")));
-                v.err(k, &format!("unknown key `{other}` in site.yaml"), Some(&hint));
+                v.err(
+                    k,
+                    &format!("unknown key `{other}` in site.yaml"),
+                    Some(&hint),
+                );
             }
         }
     }
@@ -321,7 +395,9 @@ fn to_json(n: &Node) -> Json {
         Value::Str(s) => Json::String(s.clone()),
         Value::Seq(items) => Json::Array(items.iter().map(to_json).collect()),
         Value::Map(m) => Json::Object(
-            m.iter().filter_map(|(k, v)| k.value.scalar_text().map(|k| (k, to_json(v)))).collect(),
+            m.iter()
+                .filter_map(|(k, v)| k.value.scalar_text().map(|k| (k, to_json(v))))
+                .collect(),
         ),
     }
 }
@@ -335,7 +411,9 @@ struct V<'a> {
 impl V<'_> {
     fn err(&mut self, n: &Node, msg: &str, help: Option<&str>) {
         let start = self.file.offset_of(n.line, n.col);
-        let end = self.file.text[start..].find('\n').map_or(self.file.text.len(), |i| start + i);
+        let end = self.file.text[start..]
+            .find('\n')
+            .map_or(self.file.text.len(), |i| start + i);
         let mut d = Diagnostic::error(CHECK, msg).at(self.id, start..end);
         if let Some(h) = help {
             d = d.help(h);
@@ -345,7 +423,11 @@ impl V<'_> {
     fn string(&mut self, n: &Node, f: &str) -> Option<String> {
         match &n.value {
             Value::Seq(_) | Value::Map(_) | Value::Null => {
-                self.err(n, &format!("`{f}` should be text, found {}", n.value.type_name()), None);
+                self.err(
+                    n,
+                    &format!("`{f}` should be text, found {}", n.value.type_name()),
+                    None,
+                );
                 None
             }
             v => v.scalar_text(),
@@ -385,7 +467,11 @@ impl V<'_> {
             "info" => Some(Some(Severity::Info)),
             "off" | "allow" => Some(None),
             _ => {
-                self.err(n, &format!("`{s}` is not a severity"), Some("expected error, warning, info or off"));
+                self.err(
+                    n,
+                    &format!("`{s}` is not a severity"),
+                    Some("expected error, warning, info or off"),
+                );
                 None
             }
         }

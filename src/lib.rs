@@ -1,5 +1,16 @@
+pub mod analysis;
+pub mod check;
+pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod graph;
+pub mod index;
 pub mod model;
 pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod source;
+pub mod write;

@@ -6,7 +6,7 @@
 
 mod render;
 
-pub use render::{Format, RenderOptions, render};
+pub use render::{Format, RenderOptions, RuleInfo, fingerprint, render};
 
 use serde::Serialize;
 use std::ops::Range;
@@ -45,7 +45,11 @@ pub struct Label {
 
 impl Label {
     pub fn new(file: FileId, range: Range<usize>, message: impl Into<String>) -> Self {
-        Label { file, range, message: message.into() }
+        Label {
+            file,
+            range,
+            message: message.into(),
+        }
     }
 }
 
@@ -135,7 +139,12 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        SourceFile { display, path, text, line_starts }
+        SourceFile {
+            display,
+            path,
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset; offsets past the end clamp.
@@ -197,7 +206,10 @@ impl Sources {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 }
 
@@ -212,9 +224,7 @@ pub fn sort_and_dedup(diags: &mut Vec<Diagnostic>, sources: &Sources) {
         (path, start, d.check, d.message.clone())
     };
     diags.sort_by_cached_key(key);
-    diags.dedup_by(|a, b| {
-        a.check == b.check && a.primary == b.primary && a.message == b.message
-    });
+    diags.dedup_by(|a, b| a.check == b.check && a.primary == b.primary && a.message == b.message);
 }
 
 /// Counts shown in summaries and used for the exit code.

@@ -41,9 +41,16 @@ pub struct RenderOptions<'a> {
 /// a notice with the rest's count.
 const GITHUB_PER_LEVEL: usize = 10;
 
-pub fn render(diags: &[Diagnostic], sources: &Sources, format: Format, opts: &RenderOptions) -> String {
-    let shown: Vec<&Diagnostic> =
-        diags.iter().filter(|d| opts.show_suppressed || d.suppressed.is_none()).collect();
+pub fn render(
+    diags: &[Diagnostic],
+    sources: &Sources,
+    format: Format,
+    opts: &RenderOptions,
+) -> String {
+    let shown: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| opts.show_suppressed || d.suppressed.is_none())
+        .collect();
     match format {
         Format::Human => human(&shown, diags, sources, opts),
         Format::Json => json_report(&shown, diags, sources, opts),
@@ -71,7 +78,12 @@ pub fn fingerprint(d: &Diagnostic, sources: &Sources) -> String {
         let end = l.range.end.min(f.text.len());
         let start = l.range.start.min(end);
         if let Some(t) = f.text.get(start..end) {
-            h.update(t.split_whitespace().collect::<Vec<_>>().join(" ").as_bytes());
+            h.update(
+                t.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .as_bytes(),
+            );
         }
     }
     h.update([0]);
@@ -98,7 +110,10 @@ impl<'a> Files<'a> for FilesAdapter<'a> {
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
         let f = self.0.get(id);
         if line_index >= f.line_count() {
-            return Err(FilesError::LineTooLarge { given: line_index, max: f.line_count() - 1 });
+            return Err(FilesError::LineTooLarge {
+                given: line_index,
+                max: f.line_count() - 1,
+            });
         }
         let start = f.offset_of(line_index + 1, 1);
         let end = if line_index + 1 < f.line_count() {
@@ -123,7 +138,12 @@ fn clamp(sources: &Sources, file: FileId, r: &Range<usize>) -> Range<usize> {
     s..e
 }
 
-fn human(shown: &[&Diagnostic], all: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> String {
+fn human(
+    shown: &[&Diagnostic],
+    all: &[Diagnostic],
+    sources: &Sources,
+    opts: &RenderOptions,
+) -> String {
     let files = FilesAdapter(sources);
     let config = term::Config::default();
     let mut out = Vec::new();
@@ -133,13 +153,21 @@ fn human(shown: &[&Diagnostic], all: &[Diagnostic], sources: &Sources, opts: &Re
             Severity::Warning => cs::Severity::Warning,
             Severity::Info => cs::Severity::Note,
         };
-        let mut cd = cs::Diagnostic::new(sev).with_code(d.check).with_message(&d.message);
+        let mut cd = cs::Diagnostic::new(sev)
+            .with_code(d.check)
+            .with_message(&d.message);
         let mut labels = Vec::new();
         if let Some(l) = &d.primary {
-            labels.push(cs::Label::primary(l.file, clamp(sources, l.file, &l.range)).with_message(&l.message));
+            labels.push(
+                cs::Label::primary(l.file, clamp(sources, l.file, &l.range))
+                    .with_message(&l.message),
+            );
         }
         for l in &d.related {
-            labels.push(cs::Label::secondary(l.file, clamp(sources, l.file, &l.range)).with_message(&l.message));
+            labels.push(
+                cs::Label::secondary(l.file, clamp(sources, l.file, &l.range))
+                    .with_message(&l.message),
+            );
         }
         cd = cd.with_labels(labels);
         let mut notes = Vec::new();
@@ -167,7 +195,13 @@ fn human(shown: &[&Diagnostic], all: &[Diagnostic], sources: &Sources, opts: &Re
 }
 
 fn summary_line(c: Counts, files: usize) -> String {
-    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
     let mut s = format!(
         "{}, {} in {}",
         plural(c.errors, "error"),
@@ -186,11 +220,17 @@ fn label_json(sources: &Sources, l: &super::Label) -> Value {
     json!({"file": sources.get(l.file).display, "line": line, "column": column, "message": l.message})
 }
 
-fn json_report(shown: &[&Diagnostic], all: &[Diagnostic], sources: &Sources, opts: &RenderOptions) -> String {
+fn json_report(
+    shown: &[&Diagnostic],
+    all: &[Diagnostic],
+    sources: &Sources,
+    opts: &RenderOptions,
+) -> String {
     let diagnostics: Vec<Value> = shown
         .iter()
         .map(|d| {
-            let mut v = json!({"check": d.check, "severity": d.severity.as_str(), "message": d.message});
+            let mut v =
+                json!({"check": d.check, "severity": d.severity.as_str(), "message": d.message});
             let obj = v.as_object_mut().expect("object");
             match &d.primary {
                 Some(l) => {
@@ -205,11 +245,20 @@ fn json_report(shown: &[&Diagnostic], all: &[Diagnostic], sources: &Sources, opt
                     obj.insert("column".into(), Value::Null);
                 }
             }
-            obj.insert("help".into(), d.help.as_ref().map_or(Value::Null, |h| json!(h)));
-            obj.insert("related".into(), Value::Array(d.related.iter().map(|l| label_json(sources, l)).collect()));
+            obj.insert(
+                "help".into(),
+                d.help.as_ref().map_or(Value::Null, |h| json!(h)),
+            );
+            obj.insert(
+                "related".into(),
+                Value::Array(d.related.iter().map(|l| label_json(sources, l)).collect()),
+            );
             obj.insert("fingerprint".into(), json!(fingerprint(d, sources)));
             if let Some(s) = &d.suppressed {
-                obj.insert("suppressed".into(), json!({"kind": s.kind, "reason": s.reason}));
+                obj.insert(
+                    "suppressed".into(),
+                    json!({"kind": s.kind, "reason": s.reason}),
+                );
             }
             v
         })
@@ -312,7 +361,10 @@ fn sarif(shown: &[&Diagnostic], sources: &Sources, opts: &RenderOptions) -> Stri
 
 /// Escapes text for a workflow command's message (and, with `prop`, a property value).
 fn gh_escape(s: &str, prop: bool) -> String {
-    let mut o = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut o = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
     if prop {
         o = o.replace(':', "%3A").replace(',', "%2C");
     }
@@ -333,18 +385,28 @@ fn github(shown: &[&Diagnostic], sources: &Sources) -> String {
             continue;
         }
         *n += 1;
-        let mut props = vec![format!("title={}", gh_escape(&format!("waymark {}", d.check), true))];
+        let mut props = vec![format!(
+            "title={}",
+            gh_escape(&format!("waymark {}", d.check), true)
+        )];
         if let Some(l) = &d.primary {
             let (line, col) = position(sources, l.file, &l.range);
             props.insert(0, format!("col={col}"));
             props.insert(0, format!("line={line}"));
-            props.insert(0, format!("file={}", gh_escape(&sources.get(l.file).display, true)));
+            props.insert(
+                0,
+                format!("file={}", gh_escape(&sources.get(l.file).display, true)),
+            );
         }
         let msg = match &d.help {
             Some(h) => format!("{}\nhelp: {h}", d.message),
             None => d.message.clone(),
         };
-        out.push_str(&format!("::{level} {}::{}\n", props.join(","), gh_escape(&msg, false)));
+        out.push_str(&format!(
+            "::{level} {}::{}\n",
+            props.join(","),
+            gh_escape(&msg, false)
+        ));
     }
     if left > 0 {
         out.push_str(&format!(
@@ -368,7 +430,12 @@ fn line(shown: &[&Diagnostic], sources: &Sources) -> String {
                     d.message
                 ));
             }
-            None => out.push_str(&format!("{}[{}]: {}", d.severity.as_str(), d.check, d.message)),
+            None => out.push_str(&format!(
+                "{}[{}]: {}",
+                d.severity.as_str(),
+                d.check,
+                d.message
+            )),
         }
         if let Some(s) = &d.suppressed {
             out.push_str(&format!(" (suppressed: {})", s.reason));

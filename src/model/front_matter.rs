@@ -260,6 +260,9 @@ impl FrontMatter {
 
     /// The newest major change, shown on the page and in "What's changed".
     pub fn latest_major_change(&self) -> Option<&Change> {
-        self.changes.iter().filter(|c| c.kind == ChangeType::Major).max_by_key(|c| c.date)
+        self.changes
+            .iter()
+            .filter(|c| c.kind == ChangeType::Major)
+            .max_by_key(|c| c.date)
     }
 }

@@ -5,6 +5,7 @@
 
 mod front_matter;
 mod quantity;
+pub mod url;
 
 pub use front_matter::*;
 pub use quantity::{Amount, DurationUnit};
@@ -31,8 +32,14 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] =
-        [Kind::Section, Kind::Guidance, Kind::Legal, Kind::Practice, Kind::Recommendation, Kind::Term];
+    pub const ALL: [Kind; 6] = [
+        Kind::Section,
+        Kind::Guidance,
+        Kind::Legal,
+        Kind::Practice,
+        Kind::Recommendation,
+        Kind::Term,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -105,7 +112,8 @@ impl Body {
     /// crosses segments is cut at the end of the first.
     pub fn locate(&self, r: &Range<usize>) -> Option<(FileId, Range<usize>)> {
         let i = match self.segments.binary_search_by(|s| {
-            if s.expanded.end <= r.start && !(s.expanded.is_empty() && s.expanded.start == r.start) {
+            if s.expanded.end <= r.start && !(s.expanded.is_empty() && s.expanded.start == r.start)
+            {
                 std::cmp::Ordering::Less
             } else if s.expanded.start > r.start {
                 std::cmp::Ordering::Greater
@@ -124,7 +132,9 @@ impl Body {
 
     /// Whether a position of the expanded body came from an included snippet.
     pub fn is_included(&self, pos: usize) -> bool {
-        self.segments.iter().any(|s| s.included && s.expanded.contains(&pos))
+        self.segments
+            .iter()
+            .any(|s| s.included && s.expanded.contains(&pos))
     }
 }
 

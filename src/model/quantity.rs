@@ -46,19 +46,47 @@ impl DurationUnit {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum Amount {
-    Duration { value: f64, unit: DurationUnit },
-    Count { value: f64 },
+    Duration {
+        value: f64,
+        unit: DurationUnit,
+    },
+    Count {
+        value: f64,
+    },
     /// "none": no time limit.
     None,
     /// Life imprisonment.
     Life,
-    Date { value: String },
-    Text { value: String },
+    Date {
+        value: String,
+    },
+    Text {
+        value: String,
+    },
 }
 
 const SMALL_NUMBERS: [&str; 21] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
 ];
 
 fn number_word(s: &str) -> Option<f64> {
@@ -84,20 +112,24 @@ impl Amount {
             _ => {}
         }
         if jiff::civil::Date::strptime("%Y-%m-%d", t).is_ok() {
-            return Amount::Date { value: t.to_string() };
+            return Amount::Date {
+                value: t.to_string(),
+            };
         }
         let words: Vec<&str> = t.split_whitespace().collect();
-        if words.len() == 1 {
-            if let Some(v) = number_word(words[0]) {
-                return Amount::Count { value: v };
-            }
+        if words.len() == 1
+            && let Some(v) = number_word(words[0])
+        {
+            return Amount::Count { value: v };
         }
-        if words.len() == 2 {
-            if let (Some(v), Some(u)) = (number_word(words[0]), DurationUnit::parse(words[1])) {
-                return Amount::Duration { value: v, unit: u };
-            }
+        if words.len() == 2
+            && let (Some(v), Some(u)) = (number_word(words[0]), DurationUnit::parse(words[1]))
+        {
+            return Amount::Duration { value: v, unit: u };
         }
-        Amount::Text { value: t.to_string() }
+        Amount::Text {
+            value: t.to_string(),
+        }
     }
 
     /// Whether two amounts are the same, with durations compared across units where the
@@ -130,10 +162,21 @@ fn canonical(v: f64, u: DurationUnit) -> Option<(f64, u8)> {
 
 impl fmt::Display for Amount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let num = |v: f64| if v.fract() == 0.0 { format!("{}", v as i64) } else { format!("{v}") };
+        let num = |v: f64| {
+            if v.fract() == 0.0 {
+                format!("{}", v as i64)
+            } else {
+                format!("{v}")
+            }
+        };
         match self {
             Amount::Duration { value, unit } => {
-                write!(f, "{} {}", num(*value), unit.name((*value - 1.0).abs() > 1e-9))
+                write!(
+                    f,
+                    "{} {}",
+                    num(*value),
+                    unit.name((*value - 1.0).abs() > 1e-9)
+                )
             }
             Amount::Count { value } => write!(f, "{}", num(*value)),
             Amount::None => write!(f, "none"),
@@ -157,6 +200,9 @@ mod tests {
         assert_eq!(Amount::parse("2 years").to_string(), "2 years");
         assert_eq!(Amount::parse("1 month").to_string(), "1 month");
         assert!(matches!(Amount::parse("2020-01-20"), Amount::Date { .. }));
-        assert!(matches!(Amount::parse("an unlimited fine"), Amount::Text { .. }));
+        assert!(matches!(
+            Amount::parse("an unlimited fine"),
+            Amount::Text { .. }
+        ));
     }
 }

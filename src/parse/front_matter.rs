@@ -58,7 +58,11 @@ fn split(text: &str) -> Split {
         let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         let l = text[pos..end].trim_end();
         if l == "---" || l == "..." {
-            return Split::Found(Block { yaml: yaml_start..pos, body_offset: end, first_line: 1 });
+            return Split::Found(Block {
+                yaml: yaml_start..pos,
+                body_offset: end,
+                first_line: 1,
+            });
         }
         pos = end;
         line += 1;
@@ -68,7 +72,12 @@ fn split(text: &str) -> Split {
 }
 
 /// Reads the front matter of a page.
-pub fn parse(file: &SourceFile, file_id: FileId, ctx: FrontMatterContext, limits: YamlLimits) -> Parsed {
+pub fn parse(
+    file: &SourceFile,
+    file_id: FileId,
+    ctx: FrontMatterContext,
+    limits: YamlLimits,
+) -> Parsed {
     let text = &file.text;
     let mut diags = Vec::new();
     if text.trim().is_empty() {
@@ -77,7 +86,11 @@ pub fn parse(file: &SourceFile, file_id: FileId, ctx: FrontMatterContext, limits
                 .at(file_id, 0..0)
                 .help("start the page with front matter: a line `---`, `title: ...`, and a closing `---`"),
         );
-        return Parsed { front_matter: None, body_offset: text.len(), diagnostics: diags };
+        return Parsed {
+            front_matter: None,
+            body_offset: text.len(),
+            diagnostics: diags,
+        };
     }
     let block = match split(text) {
         Split::Found(b) => b,
@@ -88,7 +101,11 @@ pub fn parse(file: &SourceFile, file_id: FileId, ctx: FrontMatterContext, limits
                     .at(file_id, 0..first_len)
                     .help("start the file with a line `---`, then `title: ...` and other keys, then a line `---`"),
             );
-            return Parsed { front_matter: None, body_offset: 0, diagnostics: diags };
+            return Parsed {
+                front_matter: None,
+                body_offset: 0,
+                diagnostics: diags,
+            };
         }
         Split::Unterminated => {
             diags.push(
@@ -96,7 +113,11 @@ pub fn parse(file: &SourceFile, file_id: FileId, ctx: FrontMatterContext, limits
                     .at_label(file_id, 0..3, "front matter opens here")
                     .help("end the front matter with a line holding only `---`"),
             );
-            return Parsed { front_matter: None, body_offset: text.len(), diagnostics: diags };
+            return Parsed {
+                front_matter: None,
+                body_offset: text.len(),
+                diagnostics: diags,
+            };
         }
     };
     let yaml_text = &text[block.yaml.clone()];
@@ -111,12 +132,26 @@ pub fn parse(file: &SourceFile, file_id: FileId, ctx: FrontMatterContext, limits
                     .at(file_id, start..end)
                     .help("front matter is YAML: `key: value` lines; quote text that contains `: ` or starts with a special character"),
             );
-            return Parsed { front_matter: None, body_offset: block.body_offset, diagnostics: diags };
+            return Parsed {
+                front_matter: None,
+                body_offset: block.body_offset,
+                diagnostics: diags,
+            };
         }
     };
-    let mut v = Validator { file, file_id, first_line: block.first_line, diags, fm: FrontMatter::default() };
+    let mut v = Validator {
+        file,
+        file_id,
+        first_line: block.first_line,
+        diags,
+        fm: FrontMatter::default(),
+    };
     v.root(&root, ctx, block.yaml.start);
-    Parsed { front_matter: Some(v.fm), body_offset: block.body_offset, diagnostics: v.diags }
+    Parsed {
+        front_matter: Some(v.fm),
+        body_offset: block.body_offset,
+        diagnostics: v.diags,
+    }
 }
 
 fn line_end(text: &str, start: usize) -> usize {
@@ -125,23 +160,63 @@ fn line_end(text: &str, start: usize) -> usize {
 }
 
 const COMMON_KEYS: &[&str] = &[
-    "title", "summary", "status", "first_published", "updated", "review_due", "changes", "owner",
-    "audience", "applies_to", "tags", "topics", "related", "aliases", "weight", "visibility",
-    "legal_basis", "reviewed_against", "allow", "template", "kind",
+    "title",
+    "summary",
+    "status",
+    "first_published",
+    "updated",
+    "review_due",
+    "changes",
+    "owner",
+    "audience",
+    "applies_to",
+    "tags",
+    "topics",
+    "related",
+    "aliases",
+    "weight",
+    "visibility",
+    "legal_basis",
+    "reviewed_against",
+    "allow",
+    "template",
+    "kind",
 ];
 const LEGAL_KEYS: &[&str] = &["legislation", "offence", "facts", "repealed"];
 const PRACTICE_KEYS: &[&str] = &[
-    "organisation", "region", "contact", "partners", "stage", "outcome", "start_date", "scale",
-    "target_group", "purpose", "illustrative",
+    "organisation",
+    "region",
+    "contact",
+    "partners",
+    "stage",
+    "outcome",
+    "start_date",
+    "scale",
+    "target_group",
+    "purpose",
+    "illustrative",
 ];
 const RECOMMENDATION_KEYS: &[&str] = &["number", "addressees", "due", "source"];
-const TERM_KEYS: &[&str] = &["term", "abbreviation", "definition", "synonyms", "deprecated"];
+const TERM_KEYS: &[&str] = &[
+    "term",
+    "abbreviation",
+    "definition",
+    "synonyms",
+    "deprecated",
+];
 const OVERLAY_KEYS: &[&str] = &["force", "overlays", "deviation"];
 /// Section pages in the legislation tree declare an act with `legislation:`.
 const SECTION_KEYS: &[&str] = &["legislation"];
 
-const RECOMMENDATION_PROGRESS: &[&str] =
-    &["open", "in-progress", "implemented", "partially-implemented", "closed", "superseded", "not-started"];
+const RECOMMENDATION_PROGRESS: &[&str] = &[
+    "open",
+    "in-progress",
+    "implemented",
+    "partially-implemented",
+    "closed",
+    "superseded",
+    "not-started",
+];
 
 fn keys_for(kind: Kind, is_overlay: bool) -> Vec<&'static str> {
     let mut keys: Vec<&str> = COMMON_KEYS.to_vec();
@@ -160,11 +235,20 @@ fn keys_for(kind: Kind, is_overlay: bool) -> Vec<&'static str> {
 }
 
 /// The closest candidate to a mistyped name, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let w = word.to_lowercase().replace('-', "_");
     candidates
         .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(&w, c), strsim::jaro_winkler(&w, c), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&w, c),
+                strsim::jaro_winkler(&w, c),
+                c,
+            )
+        })
         .filter(|(d, jw, c)| *d <= 2.max(c.len() / 4) || *jw >= 0.9)
         .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
         .map(|(_, _, c)| c)
@@ -204,27 +288,35 @@ impl Validator<'_> {
             Value::Map(m) => m.clone(),
             other => {
                 let t = other.type_name();
-                self.error(root, format!("front matter must be a mapping of `key: value` lines, found {t}"), None);
+                self.error(
+                    root,
+                    format!("front matter must be a mapping of `key: value` lines, found {t}"),
+                    None,
+                );
                 return;
             }
         };
         // `kind:` decides which keys are valid, so read it first.
-        let mut kind = if ctx.is_section { Kind::Section } else { ctx.folder_kind };
+        let mut kind = if ctx.is_section {
+            Kind::Section
+        } else {
+            ctx.folder_kind
+        };
         for (k, v) in &entries {
-            if k.value == Value::Str("kind".into()) {
-                if let Some(s) = self.string(v, "kind") {
-                    match Kind::parse(&s) {
-                        Some(kd) => {
-                            kind = kd;
-                            self.fm.kind = Some(kd);
-                        }
-                        None => {
-                            let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                            let hint = did_you_mean(&s, all.iter().copied())
-                                .map(|c| format!("did you mean `{c}`?"))
-                                .unwrap_or_else(|| format!("expected one of: {}", all.join(", ")));
-                            self.error(v, format!("`kind`: unknown kind `{s}`"), Some(hint));
-                        }
+            if k.value == Value::Str("kind".into())
+                && let Some(s) = self.string(v, "kind")
+            {
+                match Kind::parse(&s) {
+                    Some(kd) => {
+                        kind = kd;
+                        self.fm.kind = Some(kd);
+                    }
+                    None => {
+                        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                        let hint = did_you_mean(&s, all.iter().copied())
+                            .map(|c| format!("did you mean `{c}`?"))
+                            .unwrap_or_else(|| format!("expected one of: {}", all.join(", ")));
+                        self.error(v, format!("`kind`: unknown kind `{s}`"), Some(hint));
                     }
                 }
             }
@@ -235,7 +327,8 @@ impl Validator<'_> {
         let mut rec = RecommendationMeta::default();
         let mut term = TermMeta::default();
         let mut overlay = OverlayMeta::default();
-        let (mut has_practice, mut has_rec, mut has_term, mut has_overlay) = (false, false, false, false);
+        let (mut has_practice, mut has_rec, mut has_term, mut has_overlay) =
+            (false, false, false, false);
         for (k, v) in &entries {
             let Some(key) = k.value.scalar_text() else {
                 self.error(k, "front-matter keys must be plain words", None);
@@ -273,13 +366,20 @@ impl Validator<'_> {
                     Value::Int(i) => self.fm.weight = Some(*i),
                     other => {
                         let t = other.type_name();
-                        self.error(v, format!("`weight` should be a whole number, found {t}"), None)
+                        self.error(
+                            v,
+                            format!("`weight` should be a whole number, found {t}"),
+                            None,
+                        )
                     }
                 },
                 "visibility" => {
                     if let Some(s) = self.enum_str(v, "visibility", &["public", "restricted"]) {
-                        self.fm.visibility =
-                            if s == "restricted" { Visibility::Restricted } else { Visibility::Public };
+                        self.fm.visibility = if s == "restricted" {
+                            Visibility::Restricted
+                        } else {
+                            Visibility::Public
+                        };
                     }
                 }
                 "legal_basis" => self.fm.legal_basis = self.string_list(v, "legal_basis"),
@@ -314,7 +414,11 @@ impl Validator<'_> {
                 "stage" => {
                     has_practice = true;
                     practice.stage = self
-                        .enum_str(v, "stage", &["untested", "evaluated-locally", "independently-evaluated"])
+                        .enum_str(
+                            v,
+                            "stage",
+                            &["untested", "evaluated-locally", "independently-evaluated"],
+                        )
                         .map(|s| match s.as_str() {
                             "untested" => PracticeStage::Untested,
                             "evaluated-locally" => PracticeStage::EvaluatedLocally,
@@ -324,7 +428,11 @@ impl Validator<'_> {
                 "outcome" => {
                     has_practice = true;
                     practice.outcome = self
-                        .enum_str(v, "outcome", &["worked", "promising", "new", "did-not-work"])
+                        .enum_str(
+                            v,
+                            "outcome",
+                            &["worked", "promising", "new", "did-not-work"],
+                        )
                         .map(|s| match s.as_str() {
                             "worked" => PracticeOutcome::Worked,
                             "promising" => PracticeOutcome::Promising,
@@ -413,9 +521,12 @@ impl Validator<'_> {
             self.fm.overlay = Some(overlay);
         }
         if kind == Kind::Legal && self.fm.legal.legislation.is_none() {
-            let d = Diagnostic::error(CHECK, "a legal summary needs `legislation:` (act, provision, source)")
-                .at(self.file_id, self.span(root))
-                .help("add `legislation: { act: ..., provision: s.N, source: <official URL> }`");
+            let d = Diagnostic::error(
+                CHECK,
+                "a legal summary needs `legislation:` (act, provision, source)",
+            )
+            .at(self.file_id, self.span(root))
+            .help("add `legislation: { act: ..., provision: s.N, source: <official URL> }`");
             self.diags.push(d);
         }
     }
@@ -424,7 +535,10 @@ impl Validator<'_> {
         let owner = [
             (LEGAL_KEYS, "legal summaries (kind: legal)"),
             (PRACTICE_KEYS, "practice-bank entries (kind: practice)"),
-            (RECOMMENDATION_KEYS, "recommendations (kind: recommendation)"),
+            (
+                RECOMMENDATION_KEYS,
+                "recommendations (kind: recommendation)",
+            ),
             (TERM_KEYS, "glossary terms (kind: term)"),
             (OVERLAY_KEYS, "pages of a local overlay (--overlay)"),
         ]
@@ -437,10 +551,12 @@ impl Validator<'_> {
                 Some(format!("`{key}` is only for {who}")),
             ),
             None => {
-                let hint = did_you_mean(key, allowed.iter().copied()).map(|c| format!("did you mean `{c}`?"));
-                (format!("unknown front-matter key `{key}`"), hint.or_else(|| {
-                    Some(format!("valid keys here: {}", allowed.join(", ")))
-                }))
+                let hint = did_you_mean(key, allowed.iter().copied())
+                    .map(|c| format!("did you mean `{c}`?"));
+                (
+                    format!("unknown front-matter key `{key}`"),
+                    hint.or_else(|| Some(format!("valid keys here: {}", allowed.join(", ")))),
+                )
             }
         };
         let _ = is_overlay;
@@ -464,7 +580,11 @@ impl Validator<'_> {
             Value::Bool(b) => Some(*b),
             other => {
                 let t = other.type_name();
-                self.error(v, format!("`{field}` should be true or false, found {t}"), None);
+                self.error(
+                    v,
+                    format!("`{field}` should be true or false, found {t}"),
+                    None,
+                );
                 None
             }
         }
@@ -478,7 +598,11 @@ impl Validator<'_> {
         let hint = did_you_mean(&s, options.iter().copied())
             .map(|c| format!("did you mean `{c}`?"))
             .unwrap_or_else(|| format!("expected one of: {}", options.join(", ")));
-        self.error(v, format!("`{field}`: `{s}` is not a valid value"), Some(hint));
+        self.error(
+            v,
+            format!("`{field}`: `{s}` is not a valid value"),
+            Some(hint),
+        );
         None
     }
 
@@ -487,7 +611,11 @@ impl Validator<'_> {
             Value::Str(s) => s.clone(),
             other => {
                 let t = other.type_name();
-                self.error(v, format!("`{field}` should be a date (YYYY-MM-DD), found {t}"), None);
+                self.error(
+                    v,
+                    format!("`{field}` should be a date (YYYY-MM-DD), found {t}"),
+                    None,
+                );
                 return None;
             }
         };
@@ -537,7 +665,11 @@ impl Validator<'_> {
             Value::Map(m) => Some(m),
             other => {
                 let t = other.type_name();
-                self.error(v, format!("`{field}` should be a mapping of `key: value`, found {t}"), None);
+                self.error(
+                    v,
+                    format!("`{field}` should be a mapping of `key: value`, found {t}"),
+                    None,
+                );
                 None
             }
         }
@@ -545,10 +677,14 @@ impl Validator<'_> {
 
     /// Walks a nested mapping with a fixed set of keys, reporting unknown ones.
     fn fields<'n>(&mut self, v: &'n Node, field: &str, keys: &[&str]) -> Vec<(String, &'n Node)> {
-        let Some(m) = self.map(v, field) else { return Vec::new() };
+        let Some(m) = self.map(v, field) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (k, val) in m {
-            let Some(name) = k.value.scalar_text() else { continue };
+            let Some(name) = k.value.scalar_text() else {
+                continue;
+            };
             if keys.contains(&name.as_str()) {
                 self.record(&format!("{field}.{name}"), k);
                 out.push((name, val));
@@ -563,7 +699,9 @@ impl Validator<'_> {
     }
 
     fn status(&mut self, v: &Node, kind: Kind, rec: &mut RecommendationMeta, has_rec: &mut bool) {
-        let Some(s) = self.string(v, "status") else { return };
+        let Some(s) = self.string(v, "status") else {
+            return;
+        };
         self.fm.status = match s.as_str() {
             "draft" => Status::Draft,
             "published" => Status::Published,
@@ -583,7 +721,11 @@ impl Validator<'_> {
                 let hint = did_you_mean(&s, options.iter().copied())
                     .map(|c| format!("did you mean `{c}`?"))
                     .unwrap_or_else(|| format!("expected one of: {}", options.join(", ")));
-                self.error(v, format!("`status`: `{s}` is not a valid value"), Some(hint));
+                self.error(
+                    v,
+                    format!("`status`: `{s}` is not a valid value"),
+                    Some(hint),
+                );
                 Status::Published
             }
         };
@@ -592,7 +734,11 @@ impl Validator<'_> {
     fn changes(&mut self, v: &Node) {
         let Value::Seq(items) = &v.value else {
             let t = v.value.type_name();
-            self.error(v, format!("`changes` should be a list of {{date, type, note}}, found {t}"), None);
+            self.error(
+                v,
+                format!("`changes` should be a list of {{date, type, note}}, found {t}"),
+                None,
+            );
             return;
         };
         for (i, item) in items.iter().enumerate() {
@@ -605,18 +751,32 @@ impl Validator<'_> {
                 match k.as_str() {
                     "date" => date = self.date(val, &format!("{path}.date")),
                     "type" => {
-                        kind = self.enum_str(val, &format!("{path}.type"), &["major", "minor"]).map(|s| {
-                            if s == "major" { ChangeType::Major } else { ChangeType::Minor }
-                        })
+                        kind = self
+                            .enum_str(val, &format!("{path}.type"), &["major", "minor"])
+                            .map(|s| {
+                                if s == "major" {
+                                    ChangeType::Major
+                                } else {
+                                    ChangeType::Minor
+                                }
+                            })
                     }
-                    _ => note = self.string(val, &format!("{path}.note")).unwrap_or_default(),
+                    _ => {
+                        note = self
+                            .string(val, &format!("{path}.note"))
+                            .unwrap_or_default()
+                    }
                 }
             }
             match (date, kind) {
                 (Some(date), Some(kind)) => self.fm.changes.push(Change { date, kind, note }),
                 _ => {
                     if matches!(item.value, Value::Map(_)) {
-                        self.error(item, format!("`{path}` needs both `date` and `type` (major or minor)"), None);
+                        self.error(
+                            item,
+                            format!("`{path}` needs both `date` and `type` (major or minor)"),
+                            None,
+                        );
                     }
                 }
             }
@@ -624,9 +784,13 @@ impl Validator<'_> {
     }
 
     fn reviewed_against(&mut self, v: &Node) {
-        let Some(m) = self.map(v, "reviewed_against") else { return };
+        let Some(m) = self.map(v, "reviewed_against") else {
+            return;
+        };
         for (k, val) in m {
-            let Some(id) = k.value.scalar_text() else { continue };
+            let Some(id) = k.value.scalar_text() else {
+                continue;
+            };
             self.record(&format!("reviewed_against.{id}"), k);
             if let Some(d) = self.date(val, &format!("reviewed_against.{id}")) {
                 self.fm.reviewed_against.insert(id, d);
@@ -637,13 +801,22 @@ impl Validator<'_> {
     fn allow(&mut self, v: &Node) {
         let Value::Seq(items) = &v.value else {
             let t = v.value.type_name();
-            self.error(v, format!("`allow` should be a list of {{check, reason}}, found {t}"), None);
+            self.error(
+                v,
+                format!("`allow` should be a list of {{check, reason}}, found {t}"),
+                None,
+            );
             return;
         };
         for (i, item) in items.iter().enumerate() {
             let path = format!("allow[{i}]");
             let span = self.span(item);
-            let mut a = Allow { check: String::new(), reason: String::new(), with: None, span };
+            let mut a = Allow {
+                check: String::new(),
+                reason: String::new(),
+                with: None,
+                span,
+            };
             if let Value::Str(s) = &item.value {
                 a.check = s.clone();
             } else {
@@ -668,7 +841,18 @@ impl Validator<'_> {
         let keys: &[&str] = if act_only {
             &["act", "short", "source", "extent"]
         } else {
-            &["act", "short", "provision", "extent", "in_force", "status", "amended", "superseded_by", "source", "repealed"]
+            &[
+                "act",
+                "short",
+                "provision",
+                "extent",
+                "in_force",
+                "status",
+                "amended",
+                "superseded_by",
+                "source",
+                "repealed",
+            ]
         };
         let mut l = Legislation::default();
         let mut act_seen = false;
@@ -682,21 +866,25 @@ impl Validator<'_> {
                 "short" => l.short = self.string_list(val, &path),
                 "provision" => {
                     l.provision = self.string(val, &path);
-                    if let Some(p) = &l.provision {
-                        if crate::parse::citations::parse_provision(p).is_none() {
-                            self.error(
-                                val,
-                                format!("`legislation.provision`: `{p}` is not a provision"),
-                                Some("write a section as `s.4A`, or a subsection as `s.2A(3)`".into()),
-                            );
-                        }
+                    if let Some(p) = &l.provision
+                        && crate::parse::citations::parse_provision(p).is_none()
+                    {
+                        self.error(
+                            val,
+                            format!("`legislation.provision`: `{p}` is not a provision"),
+                            Some("write a section as `s.4A`, or a subsection as `s.2A(3)`".into()),
+                        );
                     }
                 }
                 "extent" => l.extent = self.string_list(val, &path),
                 "in_force" => l.in_force = self.date(val, &path),
                 "status" => {
                     l.status = match self
-                        .enum_str(val, &path, &["in-force", "amended", "repealed", "prospective"])
+                        .enum_str(
+                            val,
+                            &path,
+                            &["in-force", "amended", "repealed", "prospective"],
+                        )
                         .as_deref()
                     {
                         Some("amended") => LegalStatus::Amended,
@@ -722,7 +910,11 @@ impl Validator<'_> {
     fn amendments(&mut self, v: &Node) -> Vec<Amendment> {
         let Value::Seq(items) = &v.value else {
             let t = v.value.type_name();
-            self.error(v, format!("`legislation.amended` should be a list of {{on, by, note}}, found {t}"), None);
+            self.error(
+                v,
+                format!("`legislation.amended` should be a list of {{on, by, note}}, found {t}"),
+                None,
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -761,12 +953,30 @@ impl Validator<'_> {
     }
 
     fn offence(&mut self, v: &Node) -> Option<Offence> {
-        let mut o = Offence { mode_of_trial: None, max_penalty: BTreeMap::new(), time_limit: None, points_to_prove: Vec::new() };
-        for (k, val) in self.fields(v, "offence", &["mode_of_trial", "max_penalty", "time_limit", "points_to_prove"]) {
+        let mut o = Offence {
+            mode_of_trial: None,
+            max_penalty: BTreeMap::new(),
+            time_limit: None,
+            points_to_prove: Vec::new(),
+        };
+        for (k, val) in self.fields(
+            v,
+            "offence",
+            &[
+                "mode_of_trial",
+                "max_penalty",
+                "time_limit",
+                "points_to_prove",
+            ],
+        ) {
             match k.as_str() {
                 "mode_of_trial" => {
                     o.mode_of_trial = self
-                        .enum_str(val, "offence.mode_of_trial", &["summary", "either-way", "indictable"])
+                        .enum_str(
+                            val,
+                            "offence.mode_of_trial",
+                            &["summary", "either-way", "indictable"],
+                        )
                         .map(|s| match s.as_str() {
                             "summary" => ModeOfTrial::Summary,
                             "either-way" => ModeOfTrial::EitherWay,
@@ -774,7 +984,9 @@ impl Validator<'_> {
                         })
                 }
                 "max_penalty" => {
-                    for (pk, pv) in self.fields(val, "offence.max_penalty", &["indictment", "summary"]) {
+                    for (pk, pv) in
+                        self.fields(val, "offence.max_penalty", &["indictment", "summary"])
+                    {
                         let path = format!("offence.max_penalty.{pk}");
                         if let Some(f) = self.fact(pv, &path) {
                             o.max_penalty.insert(pk, f);
@@ -791,9 +1003,13 @@ impl Validator<'_> {
 
     fn facts(&mut self, v: &Node, field: &str) -> BTreeMap<String, Fact> {
         let mut out = BTreeMap::new();
-        let Some(m) = self.map(v, field) else { return out };
+        let Some(m) = self.map(v, field) else {
+            return out;
+        };
         for (k, val) in m {
-            let Some(name) = k.value.scalar_text() else { continue };
+            let Some(name) = k.value.scalar_text() else {
+                continue;
+            };
             let path = format!("{field}.{name}");
             self.record(&path, k);
             if let Some(f) = self.fact(val, &path) {
@@ -822,16 +1038,32 @@ impl Validator<'_> {
                     self.error(v, format!("`{path}` needs `value:`"), None);
                     return None;
                 };
-                Some(Fact { value: Amount::parse(&raw), raw, about, as_at, span })
+                Some(Fact {
+                    value: Amount::parse(&raw),
+                    raw,
+                    about,
+                    as_at,
+                    span,
+                })
             }
             Value::Seq(_) | Value::Null => {
                 let t = v.value.type_name();
-                self.error(v, format!("`{path}` should be a value such as `10 years`, found {t}"), None);
+                self.error(
+                    v,
+                    format!("`{path}` should be a value such as `10 years`, found {t}"),
+                    None,
+                );
                 None
             }
             other => {
                 let raw = other.scalar_text().unwrap_or_default();
-                Some(Fact { value: Amount::parse(&raw), raw, about: Vec::new(), as_at: None, span })
+                Some(Fact {
+                    value: Amount::parse(&raw),
+                    raw,
+                    about: Vec::new(),
+                    as_at: None,
+                    span,
+                })
             }
         }
     }
@@ -839,7 +1071,11 @@ impl Validator<'_> {
     fn deprecated(&mut self, v: &Node) -> Vec<Deprecated> {
         let Value::Seq(items) = &v.value else {
             let t = v.value.type_name();
-            self.error(v, format!("`deprecated` should be a list of {{variant, preferred}}, found {t}"), None);
+            self.error(
+                v,
+                format!("`deprecated` should be a list of {{variant, preferred}}, found {t}"),
+                None,
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -847,13 +1083,20 @@ impl Validator<'_> {
             let path = format!("deprecated[{i}]");
             self.record(&path, item);
             if let Value::Str(s) = &item.value {
-                out.push(Deprecated { variant: s.clone(), preferred: String::new() });
+                out.push(Deprecated {
+                    variant: s.clone(),
+                    preferred: String::new(),
+                });
                 continue;
             }
             let (mut variant, mut preferred) = (String::new(), String::new());
             for (k, val) in self.fields(item, &path, &["variant", "preferred"]) {
                 let s = self.string(val, &format!("{path}.{k}")).unwrap_or_default();
-                if k == "variant" { variant = s } else { preferred = s }
+                if k == "variant" {
+                    variant = s
+                } else {
+                    preferred = s
+                }
             }
             if variant.is_empty() {
                 self.error(item, format!("`{path}` needs `variant:`"), None);
@@ -878,17 +1121,41 @@ impl Validator<'_> {
         for (i, item) in items.iter().enumerate() {
             let path = format!("deviation[{i}]");
             let span = self.span(item);
-            let mut d = Deviation { target: String::new(), rationale: String::new(), approved_by: None, review_due: None, span };
-            for (k, val) in self.fields(item, "deviation", &["target", "rationale", "approved_by", "review_due"]) {
+            let mut d = Deviation {
+                target: String::new(),
+                rationale: String::new(),
+                approved_by: None,
+                review_due: None,
+                span,
+            };
+            for (k, val) in self.fields(
+                item,
+                "deviation",
+                &["target", "rationale", "approved_by", "review_due"],
+            ) {
                 match k.as_str() {
-                    "target" => d.target = self.string(val, &format!("{path}.target")).unwrap_or_default(),
-                    "rationale" => d.rationale = self.string(val, &format!("{path}.rationale")).unwrap_or_default(),
-                    "approved_by" => d.approved_by = self.string(val, &format!("{path}.approved_by")),
+                    "target" => {
+                        d.target = self
+                            .string(val, &format!("{path}.target"))
+                            .unwrap_or_default()
+                    }
+                    "rationale" => {
+                        d.rationale = self
+                            .string(val, &format!("{path}.rationale"))
+                            .unwrap_or_default()
+                    }
+                    "approved_by" => {
+                        d.approved_by = self.string(val, &format!("{path}.approved_by"))
+                    }
                     _ => d.review_due = self.date(val, &format!("{path}.review_due")),
                 }
             }
             if d.target.is_empty() || d.rationale.is_empty() {
-                self.error(item, "a `deviation` needs `target` (the national page id) and `rationale`", None);
+                self.error(
+                    item,
+                    "a `deviation` needs `target` (the national page id) and `rationale`",
+                    None,
+                );
                 continue;
             }
             out.push(d);
@@ -912,7 +1179,16 @@ mod tests {
 
     fn run(text: &str, kind: Kind) -> Parsed {
         let f = SourceFile::new("t.md".into(), "t.md".into(), text.into());
-        parse(&f, FileId(0), FrontMatterContext { folder_kind: kind, is_section: false, is_overlay: false }, YamlLimits::default())
+        parse(
+            &f,
+            FileId(0),
+            FrontMatterContext {
+                folder_kind: kind,
+                is_section: false,
+                is_overlay: false,
+            },
+            YamlLimits::default(),
+        )
     }
 
     fn positions(p: &Parsed, text: &str) -> Vec<(usize, usize, String)> {
@@ -947,11 +1223,23 @@ mod tests {
         assert_eq!(pos.len(), 4, "{pos:?}");
         assert_eq!((pos[0].0, pos[0].1), (3, 1));
         assert!(pos[0].2.contains("unknown front-matter key `titel`"));
-        assert!(p.diagnostics[0].help.as_deref().unwrap().contains("did you mean `title`?"));
+        assert!(
+            p.diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `title`?")
+        );
         assert_eq!((pos[1].0, pos[1].1), (4, 10));
         assert!(pos[1].2.contains("not a valid date"));
         assert_eq!((pos[2].0, pos[2].1), (5, 9));
-        assert!(p.diagnostics[2].help.as_deref().unwrap().contains("published"));
+        assert!(
+            p.diagnostics[2]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("published")
+        );
         assert_eq!((pos[3].0, pos[3].1), (6, 7));
         assert!(pos[3].2.contains("should be a list"));
     }
@@ -961,7 +1249,13 @@ mod tests {
         let t = "---\ntitle: x\noffence: {mode_of_trial: summary}\n---\n";
         let p = run(t, Kind::Guidance);
         assert_eq!(p.diagnostics.len(), 1);
-        assert!(p.diagnostics[0].help.as_deref().unwrap().contains("legal summaries"));
+        assert!(
+            p.diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("legal summaries")
+        );
     }
 
     #[test]
@@ -991,10 +1285,16 @@ mod tests {
         let fm = p.front_matter.unwrap();
         let o = fm.legal.offence.unwrap();
         assert_eq!(o.max_penalty["indictment"].value.to_string(), "10 years");
-        assert_eq!(o.max_penalty["summary"].as_at.unwrap().to_string(), "2024-11-18");
+        assert_eq!(
+            o.max_penalty["summary"].as_at.unwrap().to_string(),
+            "2024-11-18"
+        );
         assert_eq!(o.time_limit.unwrap().value, Amount::None);
         assert_eq!(fm.legal.facts["occasions"].about, vec!["occasions"]);
-        assert_eq!(fm.legal.legislation.unwrap().amended[0].on.to_string(), "2017-04-03");
+        assert_eq!(
+            fm.legal.legislation.unwrap().amended[0].on.to_string(),
+            "2017-04-03"
+        );
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub struct Includable<'a> {
 /// Settings for expanding a page body.
 pub struct ExpandOptions<'a> {
     /// Resolves a path from the content root (`_snippets/x.md`) to a file.
-    pub lookup: &'a dyn Fn(&str) -> Option<Includable<'a>>,
+    pub lookup: &'a (dyn Fn(&str) -> Option<Includable<'a>> + Sync),
     /// Drop `<!-- waymark-restricted -->` blocks (the public profile).
     pub drop_restricted: bool,
     pub max_depth: usize,
@@ -46,8 +46,17 @@ const RESTRICTED_CLOSE: &str = "<!-- /waymark-restricted -->";
 pub fn include_directive(line: &str) -> Option<&str> {
     let t = line.trim();
     let inner = t.strip_prefix("{{")?.strip_suffix("}}")?.trim();
-    let args = inner.strip_prefix("include")?.trim_start().strip_prefix('(')?.strip_suffix(')')?.trim();
-    let v = args.strip_prefix("path")?.trim_start().strip_prefix('=')?.trim();
+    let args = inner
+        .strip_prefix("include")?
+        .trim_start()
+        .strip_prefix('(')?
+        .strip_suffix(')')?
+        .trim();
+    let v = args
+        .strip_prefix("path")?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
     let q = v.chars().next()?;
     if q != '"' && q != '\'' {
         return None;
@@ -57,7 +66,8 @@ pub fn include_directive(line: &str) -> Option<&str> {
 
 /// Normalises a path from the content root, refusing anything that climbs out of it.
 pub fn normalise_content_path(p: &str) -> Result<String, &'static str> {
-    if p.starts_with('/') || p.starts_with('\\') || p.contains(':') && p.chars().nth(1) == Some(':') {
+    if p.starts_with('/') || p.starts_with('\\') || p.contains(':') && p.chars().nth(1) == Some(':')
+    {
         return Err("absolute paths are not allowed; give the path from the content root");
     }
     let mut parts: Vec<&str> = Vec::new();
@@ -76,10 +86,26 @@ pub fn normalise_content_path(p: &str) -> Result<String, &'static str> {
 }
 
 /// Expands includes and drops restricted blocks, producing the body later stages parse.
-pub fn expand(file: FileId, text: &str, body_offset: usize, rel_path: &str, opts: &ExpandOptions, diags: &mut Vec<Diagnostic>) -> Body {
+pub fn expand(
+    file: FileId,
+    text: &str,
+    body_offset: usize,
+    rel_path: &str,
+    opts: &ExpandOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Body {
     let mut body = Body::default();
     let mut stack = vec![rel_path.to_string()];
-    expand_into(&mut body, file, text, body_offset, false, &mut stack, opts, diags);
+    expand_into(
+        &mut body,
+        file,
+        text,
+        body_offset,
+        false,
+        &mut stack,
+        opts,
+        diags,
+    );
     body
 }
 
@@ -89,7 +115,12 @@ fn push(body: &mut Body, file: FileId, text: &str, range: Range<usize>, included
     }
     let start = body.text.len();
     body.text.push_str(&text[range.clone()]);
-    body.segments.push(Segment { expanded: start..body.text.len(), file, file_offset: range.start, included });
+    body.segments.push(Segment {
+        expanded: start..body.text.len(),
+        file,
+        file_offset: range.start,
+        included,
+    });
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -119,7 +150,11 @@ fn expand_into(
                 if n >= 3 {
                     match fence {
                         None => fence = Some((c, n)),
-                        Some((fc, fnum)) if fc == c && n >= fnum && trimmed[n..].trim().is_empty() => fence = None,
+                        Some((fc, fnum))
+                            if fc == c && n >= fnum && trimmed[n..].trim().is_empty() =>
+                        {
+                            fence = None
+                        }
                         _ => {}
                     }
                 }
@@ -134,14 +169,19 @@ fn expand_into(
             push(body, file, text, seg_start..pos, included);
             if t == RESTRICTED_OPEN && opts.drop_restricted {
                 // Skip to the closing marker (or the end: an unclosed block stays hidden).
-                let close = text[line_end..].find(RESTRICTED_CLOSE).map(|i| line_end + i);
+                let close = text[line_end..]
+                    .find(RESTRICTED_CLOSE)
+                    .map(|i| line_end + i);
                 let resume = match close {
                     Some(c) => text[c..].find('\n').map_or(text.len(), |i| c + i + 1),
                     None => {
                         diags.push(
-                            Diagnostic::error("restricted-content", "restricted block is never closed; everything after it is left out")
-                                .at(file, pos..line_end.saturating_sub(1).max(pos))
-                                .help(format!("close it with a line `{RESTRICTED_CLOSE}`")),
+                            Diagnostic::error(
+                                "restricted-content",
+                                "restricted block is never closed; everything after it is left out",
+                            )
+                            .at(file, pos..line_end.saturating_sub(1).max(pos))
+                            .help(format!("close it with a line `{RESTRICTED_CLOSE}`")),
                         );
                         text.len()
                     }
@@ -150,7 +190,12 @@ fn expand_into(
                 let skipped = text[line_end..resume].matches('\n').count() + 1;
                 let s = body.text.len();
                 body.text.push_str(&"\n".repeat(skipped));
-                body.segments.push(Segment { expanded: s..body.text.len(), file, file_offset: pos, included });
+                body.segments.push(Segment {
+                    expanded: s..body.text.len(),
+                    file,
+                    file_offset: pos,
+                    included,
+                });
                 seg_start = resume;
                 pos = resume;
             } else {
@@ -169,8 +214,22 @@ fn expand_into(
                     // Blank lines around the fragment keep it in blocks of its own.
                     body.text.push('\n');
                     let s = body.text.len() - 1;
-                    body.segments.push(Segment { expanded: s..s + 1, file, file_offset: here.start, included });
-                    expand_into(body, target.file, target.text, target.body_offset, true, stack, opts, diags);
+                    body.segments.push(Segment {
+                        expanded: s..s + 1,
+                        file,
+                        file_offset: here.start,
+                        included,
+                    });
+                    expand_into(
+                        body,
+                        target.file,
+                        target.text,
+                        target.body_offset,
+                        true,
+                        stack,
+                        opts,
+                        diags,
+                    );
                     if !body.text.ends_with('\n') {
                         body.text.push('\n');
                     }
@@ -179,12 +238,21 @@ fn expand_into(
                     if let Some(last) = body.segments.last() {
                         let covered = last.expanded.end;
                         if covered < e {
-                            body.segments.push(Segment { expanded: covered..e, file, file_offset: here.start, included });
+                            body.segments.push(Segment {
+                                expanded: covered..e,
+                                file,
+                                file_offset: here.start,
+                                included,
+                            });
                         }
                     }
                     stack.pop();
                 }
-                Err((msg, help)) => diags.push(Diagnostic::error(INCLUDE_CHECK, msg).at(file, here).help(help)),
+                Err((msg, help)) => diags.push(
+                    Diagnostic::error(INCLUDE_CHECK, msg)
+                        .at(file, here)
+                        .help(help),
+                ),
             }
         }
         pos = line_end;
@@ -192,11 +260,28 @@ fn expand_into(
     push(body, file, text, seg_start..text.len(), included);
 }
 
-fn resolve_include<'a>(path: &str, stack: &[String], opts: &ExpandOptions<'a>) -> Result<(Includable<'a>, String), (String, String)> {
-    let norm = normalise_content_path(path).map_err(|e| (format!("cannot include `{path}`: {e}"), "write the path from the content root, e.g. `_snippets/helpline.md`".to_string()))?;
-    if stack.iter().any(|s| *s == norm) {
-        let chain = stack.iter().chain(std::iter::once(&norm)).cloned().collect::<Vec<_>>().join(" → ");
-        return Err((format!("include cycle: {chain}"), "a page or snippet cannot include itself, directly or through others".into()));
+fn resolve_include<'a>(
+    path: &str,
+    stack: &[String],
+    opts: &ExpandOptions<'a>,
+) -> Result<(Includable<'a>, String), (String, String)> {
+    let norm = normalise_content_path(path).map_err(|e| {
+        (
+            format!("cannot include `{path}`: {e}"),
+            "write the path from the content root, e.g. `_snippets/helpline.md`".to_string(),
+        )
+    })?;
+    if stack.contains(&norm) {
+        let chain = stack
+            .iter()
+            .chain(std::iter::once(&norm))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" → ");
+        return Err((
+            format!("include cycle: {chain}"),
+            "a page or snippet cannot include itself, directly or through others".into(),
+        ));
     }
     if stack.len() > opts.max_depth {
         return Err((
@@ -206,7 +291,10 @@ fn resolve_include<'a>(path: &str, stack: &[String], opts: &ExpandOptions<'a>) -
     }
     match (opts.lookup)(&norm) {
         Some(t) => Ok((t, norm)),
-        None => Err((format!("included file `{path}` does not exist"), "check the path: it starts at the content root and ends with .md".into())),
+        None => Err((
+            format!("included file `{path}` does not exist"),
+            "check the path: it starts at the content root and ends with .md".into(),
+        )),
     }
 }
 
@@ -351,10 +439,16 @@ impl Default for AnchorAllocator {
 
 impl AnchorAllocator {
     pub fn new() -> Self {
-        AnchorAllocator { seen: HashMap::new() }
+        AnchorAllocator {
+            seen: HashMap::new(),
+        }
     }
     pub fn allocate(&mut self, base: &str) -> String {
-        let base = if base.is_empty() { "section".to_string() } else { base.to_string() };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base.to_string()
+        };
         match self.seen.get_mut(&base) {
             None => {
                 self.seen.insert(base.clone(), 0);
@@ -426,13 +520,17 @@ pub fn analyse(body: &Body, acts: &ActTable) -> Doc {
                 }
                 Tag::Strong => {
                     strong_depth += 1;
-                    if let Some(b) = open.last_mut() {
-                        if b.text.trim().is_empty() {
-                            b.in_strong_at_start = true;
-                        }
+                    if let Some(b) = open.last_mut()
+                        && b.text.trim().is_empty()
+                    {
+                        b.in_strong_at_start = true;
                     }
                 }
-                Tag::Link { link_type, dest_url, .. } => {
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    ..
+                } => {
                     let kind = match link_type {
                         LinkType::WikiLink { .. } => LinkKind::Wiki,
                         LinkType::Autolink | LinkType::Email => LinkKind::Autolink,
@@ -443,14 +541,25 @@ pub fn analyse(body: &Body, acts: &ActTable) -> Doc {
                     let _ = text_start;
                 }
                 Tag::Image { dest_url, .. } => {
-                    link_stack.push((dest_url.to_string(), LinkKind::Image, range.start, String::new()));
+                    link_stack.push((
+                        dest_url.to_string(),
+                        LinkKind::Image,
+                        range.start,
+                        String::new(),
+                    ));
                 }
                 _ => {}
             },
             Event::End(end) => match end {
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_) => {
                     if end == TagEnd::Paragraph && para_merged.pop() == Some(true) {
-                        add_text(&mut open, &mut link_stack, " ", range.end..range.end, &body.text);
+                        add_text(
+                            &mut open,
+                            &mut link_stack,
+                            " ",
+                            range.end..range.end,
+                            &body.text,
+                        );
                         continue;
                     }
                     if let Some(b) = open.pop() {
@@ -459,16 +568,27 @@ pub fn analyse(body: &Body, acts: &ActTable) -> Doc {
                         }
                         let kind = b.kind;
                         let mut section = doc.headings.len().checked_sub(1);
-                        if let (TagEnd::Heading(_), Some((level, explicit, start))) = (&end, heading.take()) {
+                        if let (TagEnd::Heading(_), Some((level, explicit, start))) =
+                            (&end, heading.take())
+                        {
                             let text = b.text.trim().to_string();
                             let anchor = match explicit {
                                 Some(id) => anchors.allocate(&id),
                                 None => anchors.allocate(&slugify(&text)),
                             };
-                            doc.headings.push(Heading { level: level as u8, text, anchor, range: start..range.end });
+                            doc.headings.push(Heading {
+                                level: level as u8,
+                                text,
+                                anchor,
+                                range: start..range.end,
+                            });
                             section = Some(doc.headings.len() - 1);
                         }
-                        let list_intro = if kind == BlockKind::ListItem { list_intro_stack.last().copied().flatten() } else { None };
+                        let list_intro = if kind == BlockKind::ListItem {
+                            list_intro_stack.last().copied().flatten()
+                        } else {
+                            None
+                        };
                         let block = TextBlock {
                             kind,
                             text: b.text,
@@ -485,7 +605,11 @@ pub fn analyse(body: &Body, acts: &ActTable) -> Doc {
                         let idx = doc.blocks.len();
                         for c in scanner.scan(&block.text) {
                             let r = block.body_range(&c.span);
-                            doc.citations.push(CitationRef { citation: c, range: r, block: idx });
+                            doc.citations.push(CitationRef {
+                                citation: c,
+                                range: r,
+                                block: idx,
+                            });
                         }
                         if kind == BlockKind::Paragraph && list_depth == 0 {
                             last_paragraph = Some(idx);
@@ -512,7 +636,12 @@ pub fn analyse(body: &Body, acts: &ActTable) -> Doc {
                 }
                 TagEnd::Link | TagEnd::Image => {
                     if let Some((dest, kind, start, text)) = link_stack.pop() {
-                        doc.links.push(LinkRef { dest, kind, range: start..range.end, text });
+                        doc.links.push(LinkRef {
+                            dest,
+                            kind,
+                            range: start..range.end,
+                            text,
+                        });
                     }
                 }
                 _ => {}
@@ -524,7 +653,13 @@ pub fn analyse(body: &Body, acts: &ActTable) -> Doc {
                 add_text(&mut open, &mut link_stack, &t, range.clone(), &body.text);
             }
             Event::SoftBreak | Event::HardBreak => {
-                add_text(&mut open, &mut link_stack, " ", range.start..range.start, &body.text);
+                add_text(
+                    &mut open,
+                    &mut link_stack,
+                    " ",
+                    range.start..range.start,
+                    &body.text,
+                );
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 let t = h.trim();
@@ -534,7 +669,12 @@ pub fn analyse(body: &Body, acts: &ActTable) -> Doc {
                 } else if t == "<!-- /waymark-quote -->" {
                     quote_marked = false;
                 }
-                doc.html.push(HtmlPiece { html: h.to_string(), range, is_comment, next_block: doc.blocks.len() + open.len() });
+                doc.html.push(HtmlPiece {
+                    html: h.to_string(),
+                    range,
+                    is_comment,
+                    next_block: doc.blocks.len() + open.len(),
+                });
             }
             _ => {}
         }
@@ -544,10 +684,23 @@ pub fn analyse(body: &Body, acts: &ActTable) -> Doc {
 }
 
 fn new_block(kind: BlockKind, start: usize) -> OpenBlock {
-    OpenBlock { kind, text: String::new(), pieces: Vec::new(), start, bold_lead: None, in_strong_at_start: false }
+    OpenBlock {
+        kind,
+        text: String::new(),
+        pieces: Vec::new(),
+        start,
+        bold_lead: None,
+        in_strong_at_start: false,
+    }
 }
 
-fn add_text(open: &mut [OpenBlock], links: &mut [(String, LinkKind, usize, String)], t: &str, range: Range<usize>, src: &str) {
+fn add_text(
+    open: &mut [OpenBlock],
+    links: &mut [(String, LinkKind, usize, String)],
+    t: &str,
+    range: Range<usize>,
+    src: &str,
+) {
     for l in links.iter_mut() {
         l.3.push_str(t);
     }
@@ -571,14 +724,22 @@ mod tests {
     fn body(text: &str) -> Body {
         Body {
             text: text.into(),
-            segments: vec![Segment { expanded: 0..text.len(), file: FileId(0), file_offset: 0, included: false }],
+            segments: vec![Segment {
+                expanded: 0..text.len(),
+                file: FileId(0),
+                file_offset: 0,
+                included: false,
+            }],
         }
     }
 
     #[test]
     fn slugs_and_duplicates() {
         assert_eq!(slugify("Who applies? (s.1)"), "who-applies-s1");
-        assert_eq!(slugify("  Stalking  vs.  harassment "), "stalking-vs-harassment");
+        assert_eq!(
+            slugify("  Stalking  vs.  harassment "),
+            "stalking-vs-harassment"
+        );
         let mut a = AnchorAllocator::new();
         assert_eq!(a.allocate("aim"), "aim");
         assert_eq!(a.allocate("aim"), "aim-1");
@@ -587,8 +748,14 @@ mod tests {
 
     #[test]
     fn include_directive_syntax() {
-        assert_eq!(include_directive("{{ include(path=\"_snippets/a.md\") }}"), Some("_snippets/a.md"));
-        assert_eq!(include_directive("  {{include(path='x.md')}}  "), Some("x.md"));
+        assert_eq!(
+            include_directive("{{ include(path=\"_snippets/a.md\") }}"),
+            Some("_snippets/a.md")
+        );
+        assert_eq!(
+            include_directive("  {{include(path='x.md')}}  "),
+            Some("x.md")
+        );
         assert_eq!(include_directive("text {{ include(path=\"a\") }}"), None);
     }
 
@@ -608,15 +775,28 @@ mod tests {
         };
         let src = "# Title\n\nSee [the law](../x.md#a) and s.4A PHA 1997.\n\n## Title\n\nOfficers should:\n\n- record *everything*\n- [[glossary/spo|SPO]]\n";
         let d = analyse(&body(src), &acts);
-        assert_eq!(d.headings.iter().map(|h| h.anchor.as_str()).collect::<Vec<_>>(), ["title", "title-1"]);
+        assert_eq!(
+            d.headings
+                .iter()
+                .map(|h| h.anchor.as_str())
+                .collect::<Vec<_>>(),
+            ["title", "title-1"]
+        );
         assert_eq!(d.links[0].dest, "../x.md#a");
         assert_eq!(d.links[1].kind, LinkKind::Wiki);
         assert_eq!(d.links[1].dest, "glossary/spo");
         let c = &d.citations[0];
         assert_eq!(&src[c.range.clone()], "s.4A PHA 1997");
-        let items: Vec<&TextBlock> = d.blocks.iter().filter(|b| b.kind == BlockKind::ListItem).collect();
+        let items: Vec<&TextBlock> = d
+            .blocks
+            .iter()
+            .filter(|b| b.kind == BlockKind::ListItem)
+            .collect();
         assert_eq!(items[0].text, "record everything");
-        assert_eq!(d.blocks[items[0].list_intro.unwrap()].text, "Officers should:");
+        assert_eq!(
+            d.blocks[items[0].list_intro.unwrap()].text,
+            "Officers should:"
+        );
         let p = &d.blocks[1];
         let at = p.text.find("and").unwrap();
         assert_eq!(&src[p.body_pos(at)..p.body_pos(at) + 3], "and");

@@ -68,7 +68,9 @@ impl<'de> Deserialize<'de> for Value {
                 Ok(Value::Int(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-                i64::try_from(v).map(Value::Int).or(Ok(Value::Float(v as f64)))
+                i64::try_from(v)
+                    .map(Value::Int)
+                    .or(Ok(Value::Float(v as f64)))
             }
             fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
                 Ok(Value::Float(v))
@@ -129,7 +131,11 @@ pub struct YamlLimits {
 
 impl Default for YamlLimits {
     fn default() -> Self {
-        YamlLimits { max_bytes: 256 * 1024, max_depth: 32, max_nodes: 20_000 }
+        YamlLimits {
+            max_bytes: 256 * 1024,
+            max_depth: 32,
+            max_nodes: 20_000,
+        }
     }
 }
 
@@ -168,7 +174,11 @@ pub fn parse(text: &str, limits: YamlLimits) -> Result<Node, YamlError> {
     options.strict_booleans = true;
     options.leading_zero_numbers_as_strings = true;
     if text.trim().is_empty() {
-        return Ok(Node { value: Value::Map(Vec::new()), line: 1, col: 1 });
+        return Ok(Node {
+            value: Value::Map(Vec::new()),
+            line: 1,
+            col: 1,
+        });
     }
     serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
         let loc = e.location();
@@ -184,7 +194,12 @@ pub fn parse(text: &str, limits: YamlLimits) -> Result<Node, YamlError> {
 /// The parser's message without its own source snippet (our renderer shows the source).
 fn plain_message(e: &serde_saphyr::Error) -> String {
     let full = e.without_snippet().to_string();
-    let first = full.lines().next().unwrap_or("invalid YAML").trim().to_string();
+    let first = full
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .trim()
+        .to_string();
     let lower = first.to_lowercase();
     if lower.contains("alias") || lower.contains("anchor") {
         return "YAML anchors and aliases (&name, *name) are not allowed in front matter".into();
@@ -210,7 +225,9 @@ mod tests {
         assert_eq!((m[0].0.line, m[0].0.col), (1, 1));
         assert_eq!((m[0].1.line, m[0].1.col), (1, 8));
         assert_eq!((m[1].0.line, m[1].0.col), (2, 1));
-        let Value::Seq(s) = &m[1].1.value else { panic!() };
+        let Value::Seq(s) = &m[1].1.value else {
+            panic!()
+        };
         assert_eq!((s[1].line, s[1].col), (4, 5));
     }
 

@@ -58,7 +58,10 @@ fn ignore_set(cfg: &SiteConfig) -> GlobSet {
 
 /// Editor droppings and hidden files are never content.
 fn is_noise(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".tmp")
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
         || name.starts_with("#")
 }
 
@@ -72,26 +75,42 @@ pub fn load(roots: &[Root], cfg: &SiteConfig, sources: &mut Sources) -> Loaded {
     out
 }
 
-fn load_root(root: &Root, cfg: &SiteConfig, ignore: &GlobSet, sources: &mut Sources, out: &mut Loaded) {
+fn load_root(
+    root: &Root,
+    cfg: &SiteConfig,
+    ignore: &GlobSet,
+    sources: &mut Sources,
+    out: &mut Loaded,
+) {
     let canonical_root = match root.dir.canonicalize() {
         Ok(p) => p,
         Err(e) => {
             out.diagnostics.push(
-                Diagnostic::error(CHECK, format!("cannot read the content folder {}: {e}", root.display))
-                    .help("run waymark in the site's folder, or pass --root"),
+                Diagnostic::error(
+                    CHECK,
+                    format!("cannot read the content folder {}: {e}", root.display),
+                )
+                .help("run waymark in the site's folder, or pass --root"),
             );
             return;
         }
     };
     let mut entries: Vec<(String, PathBuf, bool)> = Vec::new();
-    let walker = WalkDir::new(&canonical_root).follow_links(false).sort_by_file_name();
+    let walker = WalkDir::new(&canonical_root)
+        .follow_links(false)
+        .sort_by_file_name();
     let mut it = walker.into_iter();
     while let Some(entry) = it.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let rel = e.path().and_then(|p| p.strip_prefix(&canonical_root).ok()).map(display_rel).unwrap_or_default();
-                out.diagnostics.push(unreadable(sources, root, &rel, &e.to_string()));
+                let rel = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(&canonical_root).ok())
+                    .map(display_rel)
+                    .unwrap_or_default();
+                out.diagnostics
+                    .push(unreadable(sources, root, &rel, &e.to_string()));
                 continue;
             }
         };
@@ -99,7 +118,12 @@ fn load_root(root: &Root, cfg: &SiteConfig, ignore: &GlobSet, sources: &mut Sour
             continue;
         }
         let name = entry.file_name().to_string_lossy().to_string();
-        let rel = display_rel(entry.path().strip_prefix(&canonical_root).unwrap_or(entry.path()));
+        let rel = display_rel(
+            entry
+                .path()
+                .strip_prefix(&canonical_root)
+                .unwrap_or(entry.path()),
+        );
         if is_noise(&name) || ignore.is_match(&rel) {
             if entry.file_type().is_dir() {
                 it.skip_current_dir();
@@ -114,7 +138,13 @@ fn load_root(root: &Root, cfg: &SiteConfig, ignore: &GlobSet, sources: &mut Sour
                     } else {
                         format!("broken symbolic link ({e})")
                     };
-                    out.diagnostics.push(file_level(sources, root, &rel, &msg, "remove the link or point it at a file inside the content folder"));
+                    out.diagnostics.push(file_level(
+                        sources,
+                        root,
+                        &rel,
+                        &msg,
+                        "remove the link or point it at a file inside the content folder",
+                    ));
                 }
                 Ok(target) if !target.starts_with(&canonical_root) => {
                     out.diagnostics.push(file_level(
@@ -127,8 +157,14 @@ fn load_root(root: &Root, cfg: &SiteConfig, ignore: &GlobSet, sources: &mut Sour
                 }
                 Ok(target) if target.is_dir() => {
                     out.diagnostics.push(
-                        file_level(sources, root, &rel, "symbolic links to folders are not followed", "move the folder into the content tree")
-                            .with_severity_warning(),
+                        file_level(
+                            sources,
+                            root,
+                            &rel,
+                            "symbolic links to folders are not followed",
+                            "move the folder into the content tree",
+                        )
+                        .with_severity_warning(),
                     );
                 }
                 Ok(target) => entries.push((rel, target, true)),
@@ -144,12 +180,20 @@ fn load_root(root: &Root, cfg: &SiteConfig, ignore: &GlobSet, sources: &mut Sour
         let is_snippet = rel.starts_with("_snippets/");
         if !is_md {
             if !is_snippet {
-                out.assets.push(Asset { rel_path: rel, path, origin: root.origin.clone() });
+                out.assets.push(Asset {
+                    rel_path: rel,
+                    path,
+                    origin: root.origin.clone(),
+                });
             }
             continue;
         }
         if let Some(id) = read(&path, &rel, root, cfg, sources, out) {
-            let f = ContentFile { file: id, rel_path: rel, origin: root.origin.clone() };
+            let f = ContentFile {
+                file: id,
+                rel_path: rel,
+                origin: root.origin.clone(),
+            };
             if is_snippet {
                 out.snippets.push(f);
             } else {
@@ -170,7 +214,10 @@ impl WarningExt for Diagnostic {
 }
 
 fn display_rel(p: &Path) -> String {
-    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn display_path(root: &Root, rel: &str) -> String {
@@ -180,7 +227,11 @@ fn display_path(root: &Root, rel: &str) -> String {
 /// A diagnostic about a file as a whole: the file is registered (empty) so the finding has a
 /// path to show.
 fn file_level(sources: &mut Sources, root: &Root, rel: &str, msg: &str, help: &str) -> Diagnostic {
-    let id = sources.add(SourceFile::new(display_path(root, rel), root.dir.join(rel), String::new()));
+    let id = sources.add(SourceFile::new(
+        display_path(root, rel),
+        root.dir.join(rel),
+        String::new(),
+    ));
     Diagnostic::error(CHECK, msg).at(id, 0..0).help(help)
 }
 
@@ -190,17 +241,31 @@ fn unreadable(sources: &mut Sources, root: &Root, rel: &str, err: &str) -> Diagn
     } else {
         format!("cannot read: {err}")
     };
-    file_level(sources, root, rel, &msg, "check the file's permissions and links")
+    file_level(
+        sources,
+        root,
+        rel,
+        &msg,
+        "check the file's permissions and links",
+    )
 }
 
 /// Reads one Markdown file with its size, binary and encoding checks.
-fn read(path: &Path, rel: &str, root: &Root, cfg: &SiteConfig, sources: &mut Sources, out: &mut Loaded) -> Option<FileId> {
+fn read(
+    path: &Path,
+    rel: &str,
+    root: &Root,
+    cfg: &SiteConfig,
+    sources: &mut Sources,
+    out: &mut Loaded,
+) -> Option<FileId> {
     let display = display_path(root, rel);
     let limit = cfg.limits.max_file_size;
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
-            out.diagnostics.push(unreadable(sources, root, rel, &e.to_string()));
+            out.diagnostics
+                .push(unreadable(sources, root, rel, &e.to_string()));
             return None;
         }
     };
@@ -209,7 +274,10 @@ fn read(path: &Path, rel: &str, root: &Root, cfg: &SiteConfig, sources: &mut Sou
             sources,
             root,
             rel,
-            &format!("file is {} bytes, over the limit of {limit} bytes; it is not read", meta.len()),
+            &format!(
+                "file is {} bytes, over the limit of {limit} bytes; it is not read",
+                meta.len()
+            ),
             "split the page, or raise `limits.max_file_size` in site.yaml",
         ));
         return None;
@@ -217,7 +285,8 @@ fn read(path: &Path, rel: &str, root: &Root, cfg: &SiteConfig, sources: &mut Sou
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            out.diagnostics.push(unreadable(sources, root, rel, &e.to_string()));
+            out.diagnostics
+                .push(unreadable(sources, root, rel, &e.to_string()));
             return None;
         }
     };

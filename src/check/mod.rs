@@ -1,0 +1,149 @@
+//! CHECK: every check, one module each, behind one registry. A check reads the linked site
+//! and pushes diagnostics; it never does I/O. Severity comes from the check's default or from
+//! `site.yaml` `checks:`; suppressions are applied afterwards (`suppress`), once for all.
+//!
+//! To add a check: write a module with a unit struct implementing [`Check`], add it to
+//! [`registry`], and give it a fixture under `tests/fixtures/checks/` with a failing case and
+//! a consistent near-miss.
+
+pub mod baseline;
+mod broken_anchor;
+mod broken_link;
+mod duplicate_id;
+mod heading_order;
+mod missing_alt_text;
+mod missing_section;
+mod missing_summary;
+mod orphan_page;
+mod unknown_id;
+
+use crate::diag::{Diagnostic, RuleInfo, Severity};
+use crate::graph::Site;
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+/// Inputs every check may read.
+pub struct CheckContext<'a> {
+    pub site: &'a Site,
+    /// The date `review-overdue` compares against: `--today`, or the clock (the only place a
+    /// date from the clock is used).
+    pub today: Date,
+}
+
+pub trait Check: Sync + Send {
+    /// Stable kebab-case name.
+    fn name(&self) -> &'static str;
+    fn default_severity(&self) -> Severity;
+    /// One line: what the check finds.
+    fn summary(&self) -> &'static str;
+    /// `waymark check --explain NAME`: what it does, why, an example and how to fix it.
+    fn explain(&self) -> &'static str;
+    fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>);
+}
+
+/// Every check, in a fixed order.
+pub fn registry() -> Vec<Box<dyn Check>> {
+    vec![
+        Box::new(broken_link::BrokenLink),
+        Box::new(broken_anchor::BrokenAnchor),
+        Box::new(unknown_id::UnknownId),
+        Box::new(duplicate_id::DuplicateId),
+        Box::new(orphan_page::OrphanPage),
+        Box::new(missing_section::MissingSection),
+        Box::new(heading_order::HeadingOrder),
+        Box::new(missing_alt_text::MissingAltText),
+        Box::new(missing_summary::MissingSummary),
+    ]
+}
+
+/// Names and summaries of checks whose findings come from earlier stages.
+pub const STAGE_RULES: &[(&str, &str, Severity)] = &[
+    (
+        "front-matter",
+        "front matter: schema, types, unknown keys, dates",
+        Severity::Error,
+    ),
+    (
+        "source",
+        "files that cannot be read: encoding, size, binary, links",
+        Severity::Error,
+    ),
+    (
+        "config",
+        "site.yaml: schema, types, unknown keys",
+        Severity::Error,
+    ),
+    (
+        "template",
+        "theme templates that fail to load or render",
+        Severity::Error,
+    ),
+    (
+        "restricted-content",
+        "restricted content markers and leaks",
+        Severity::Error,
+    ),
+    (
+        "unsafe-html",
+        "raw HTML that had to be removed",
+        Severity::Warning,
+    ),
+    (
+        "suppression",
+        "suppressions without a reason, or that suppress nothing",
+        Severity::Warning,
+    ),
+];
+
+pub fn rules() -> Vec<RuleInfo> {
+    let mut r: Vec<RuleInfo> = registry()
+        .iter()
+        .map(|c| RuleInfo {
+            name: c.name(),
+            summary: c.summary(),
+            default_severity: c.default_severity(),
+        })
+        .collect();
+    r.extend(STAGE_RULES.iter().map(|(n, s, sev)| RuleInfo {
+        name: n,
+        summary: s,
+        default_severity: *sev,
+    }));
+    r
+}
+
+/// Looks up a check for `--explain`.
+pub fn explain(name: &str) -> Option<String> {
+    registry().into_iter().find(|c| c.name() == name).map(|c| {
+        format!(
+            "{} (default: {})\n\n{}\n\n{}\n",
+            c.name(),
+            c.default_severity().as_str(),
+            c.summary(),
+            c.explain().trim()
+        )
+    })
+}
+
+/// Runs every enabled check in parallel; output order is fixed by sorting afterwards.
+pub fn run(cx: &CheckContext) -> Vec<Diagnostic> {
+    let checks = registry();
+    let cfg = &cx.site.config;
+    let per_check: Vec<Vec<Diagnostic>> = checks
+        .par_iter()
+        .map(|c| {
+            let severity = match cfg.check(c.name()).and_then(|cc| cc.severity) {
+                Some(None) => return Vec::new(),
+                Some(Some(s)) => s,
+                None => c.default_severity(),
+            };
+            let mut out = Vec::new();
+            c.run(cx, &mut out);
+            for d in &mut out {
+                d.severity = severity;
+            }
+            out
+        })
+        .collect();
+    per_check.into_iter().flatten().collect()
+}

@@ -1,0 +1,380 @@
+//! Markdown to HTML for one page: pulldown-cmark's renderer over an event stream that we
+//! rewrite on the way: links resolved to relative URLs, citations linked to their summaries,
+//! abbreviations marked up on first use, heading anchors, and raw HTML made safe.
+
+use crate::config::HtmlPolicy;
+use crate::graph::{CitationTarget, LinkTarget, Site};
+use crate::model::url;
+use crate::parse::markdown::options;
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// HTML of a page body, plus whether unsafe raw HTML had to be removed.
+pub struct BodyHtml {
+    pub html: String,
+    pub removed_unsafe_html: bool,
+}
+
+fn escape_attr(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn escape_text(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Renders page `i` of the site.
+pub fn body_html(site: &Site, i: usize, portable: bool) -> BodyHtml {
+    let page = &site.pages[i];
+    let doc = &site.docs[i];
+    let src = page.body.text.as_str();
+    let from = page.id.as_str();
+
+    let link_at: HashMap<usize, &LinkTarget> = doc
+        .links
+        .iter()
+        .zip(&site.links[i])
+        .map(|(l, r)| (l.range.start, &r.target))
+        .collect();
+    // Citations by body range start; linked once per target and section.
+    let mut citations: Vec<(std::ops::Range<usize>, usize)> = doc
+        .citations
+        .iter()
+        .zip(&site.citations[i])
+        .filter_map(|(c, t)| match t {
+            CitationTarget::Page(p) if *p != i => Some((c.range.clone(), *p)),
+            _ => None,
+        })
+        .collect();
+    citations.sort_by_key(|c| c.0.start);
+    let mut linked_citations: HashSet<(usize, usize)> = HashSet::new();
+    let mut abbr_done: BTreeSet<String> = BTreeSet::new();
+
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading_no = 0usize;
+    let mut section = 0usize;
+    let mut in_link = 0usize;
+    let mut in_heading = false;
+    let mut in_code = false;
+    let mut raw_html = false;
+    let mut skip_link_end: Vec<bool> = Vec::new();
+
+    for (ev, range) in Parser::new_ext(src, options()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Heading {
+                level,
+                id: _,
+                classes,
+                attrs,
+            }) => {
+                let anchor = doc
+                    .headings
+                    .get(heading_no)
+                    .map(|h| h.anchor.clone())
+                    .unwrap_or_default();
+                heading_no += 1;
+                section = heading_no;
+                in_heading = true;
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(anchor)),
+                    classes,
+                    attrs,
+                }));
+            }
+            Event::End(TagEnd::Heading(l)) => {
+                in_heading = false;
+                events.push(Event::End(TagEnd::Heading(l)));
+            }
+            Event::Start(Tag::CodeBlock(k)) => {
+                in_code = true;
+                events.push(Event::Start(Tag::CodeBlock(k)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                in_code = false;
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let href = match link_at.get(&range.start) {
+                    Some(LinkTarget::Page { index, anchor }) => Some(url::page_href(
+                        from,
+                        &site.pages[*index].id,
+                        anchor.as_deref(),
+                        portable,
+                    )),
+                    Some(LinkTarget::Asset(p)) => Some(url::file_href(from, p)),
+                    Some(LinkTarget::External(u)) => Some(u.clone()),
+                    // Broken and unsafe links keep their text but lose the link.
+                    Some(LinkTarget::Broken(_)) | None => None,
+                };
+                match href {
+                    Some(h) => {
+                        in_link += 1;
+                        skip_link_end.push(false);
+                        let _ = dest_url;
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: CowStr::from(h),
+                            title,
+                            id,
+                        }));
+                    }
+                    None => skip_link_end.push(true),
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if skip_link_end.pop() == Some(false) {
+                    in_link = in_link.saturating_sub(1);
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let src_url = match link_at.get(&range.start) {
+                    Some(LinkTarget::Asset(p)) => url::file_href(from, p),
+                    Some(LinkTarget::External(u)) => u.clone(),
+                    _ => dest_url.to_string(),
+                };
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: CowStr::from(src_url),
+                    title,
+                    id,
+                }));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                let t = h.trim_start();
+                if t.starts_with("<!--") {
+                    // Comments carry directives for Waymark; readers never need them.
+                    continue;
+                }
+                raw_html = true;
+                events.push(Event::InlineHtml(h));
+            }
+            Event::Text(t) if !in_code => {
+                let verbatim = src.get(range.clone()) == Some(&*t);
+                if !verbatim || in_heading {
+                    events.push(Event::Text(t));
+                    continue;
+                }
+                emit_text(
+                    site,
+                    i,
+                    &t,
+                    range.start,
+                    in_link > 0,
+                    section,
+                    &citations,
+                    &mut linked_citations,
+                    &mut abbr_done,
+                    portable,
+                    &mut events,
+                );
+            }
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(src.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    let mut removed = false;
+    if raw_html {
+        let cleaned = sanitize(&out);
+        removed = normalise_ws(&cleaned) != normalise_ws(&out);
+        out = cleaned;
+        if site.config.html == HtmlPolicy::Refuse && removed {
+            // The check stage reports it; the page is still written safely.
+        }
+    }
+    BodyHtml {
+        html: out,
+        removed_unsafe_html: removed,
+    }
+}
+
+fn normalise_ws(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("\" />", "\">")
+        .replace(" />", ">")
+}
+
+/// The HTML allowed in content: ordinary document markup and our own attributes. Scripts,
+/// event handlers, `javascript:` URLs, SVG and MathML never pass.
+pub fn sanitize(html: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(&["id", "class", "title", "lang", "dir"])
+        .add_tags(&[
+            "abbr",
+            "details",
+            "summary",
+            "figure",
+            "figcaption",
+            "mark",
+            "section",
+            "aside",
+        ])
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .link_rel(None)
+        .add_tag_attributes("td", &["align"])
+        .add_tag_attributes("th", &["align", "scope"])
+        .add_tag_attributes("ol", &["start"]);
+    b.clean(html).to_string()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_text<'a>(
+    site: &Site,
+    page: usize,
+    text: &str,
+    start: usize,
+    in_link: bool,
+    section: usize,
+    citations: &[(std::ops::Range<usize>, usize)],
+    linked: &mut HashSet<(usize, usize)>,
+    abbr_done: &mut BTreeSet<String>,
+    portable: bool,
+    out: &mut Vec<Event<'a>>,
+) {
+    let end = start + text.len();
+    let from = site.pages[page].id.as_str();
+    let mut cursor = start;
+    let mut html = String::new();
+    let mut changed = false;
+    let first = citations.partition_point(|c| c.0.start < start);
+    for (r, target) in &citations[first..] {
+        if r.start >= end {
+            break;
+        }
+        if r.end > end || in_link || !linked.insert((*target, section)) {
+            continue;
+        }
+        html.push_str(&abbreviations(
+            site,
+            page,
+            &text[cursor - start..r.start - start],
+            in_link,
+            abbr_done,
+            portable,
+            &mut changed,
+        ));
+        let href = url::page_href(from, &site.pages[*target].id, None, portable);
+        html.push_str(&format!(
+            "<a class=\"citation\" href=\"{}\">{}</a>",
+            escape_attr(&href),
+            escape_text(&text[r.start - start..r.end - start])
+        ));
+        changed = true;
+        cursor = r.end;
+    }
+    html.push_str(&abbreviations(
+        site,
+        page,
+        &text[cursor - start..],
+        in_link,
+        abbr_done,
+        portable,
+        &mut changed,
+    ));
+    if changed {
+        out.push(Event::InlineHtml(CowStr::from(html)));
+    } else {
+        out.push(Event::Text(CowStr::from(text.to_string())));
+    }
+}
+
+/// Escapes text, wrapping each glossary abbreviation's first use on the page in `<abbr>`.
+fn abbreviations(
+    site: &Site,
+    page: usize,
+    text: &str,
+    in_link: bool,
+    done: &mut BTreeSet<String>,
+    portable: bool,
+    changed: &mut bool,
+) -> String {
+    if site.abbreviations.is_empty() {
+        return escape_text(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_uppercase()
+            || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'-'))
+        {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'-') {
+            j += 1;
+        }
+        let word = &text[i..j];
+        let key = if site.abbreviations.contains_key(word) {
+            Some(word)
+        } else {
+            word.strip_suffix('s')
+                .filter(|w| site.abbreviations.contains_key(*w))
+        };
+        if let Some(k) = key
+            && !done.contains(k)
+        {
+            let g = &site.glossary[site.abbreviations[k]];
+            done.insert(k.to_string());
+            out.push_str(&escape_text(&text[last..i]));
+            let abbr = format!(
+                "<abbr title=\"{}\">{}</abbr>",
+                escape_attr(&g.term),
+                escape_text(word)
+            );
+            let target = site.by_id.get(&g.page).copied();
+            match target {
+                Some(t) if !in_link && t != page => {
+                    let href = url::page_href(&site.pages[page].id, &g.page, None, portable);
+                    out.push_str(&format!(
+                        "<a class=\"term\" href=\"{}\">{abbr}</a>",
+                        escape_attr(&href)
+                    ));
+                }
+                _ => out.push_str(&abbr),
+            }
+            last = j;
+            *changed = true;
+        }
+        i = j.max(i + 1);
+    }
+    out.push_str(&escape_text(&text[last..]));
+    out
+}

@@ -1,0 +1,231 @@
+//! RENDER: the site graph to output files, in memory. Page bodies become HTML (`html`), pages
+//! become view-models (`view`) and templates turn those into pages (`theme`). Also writes the
+//! generated pages (taxonomies, What's changed, search, 404), alias redirects, the sitemap and
+//! the Atom feed. Pure: the write stage puts the files on disk.
+
+mod feeds;
+pub mod html;
+pub mod theme;
+pub mod view;
+
+pub use theme::Theme;
+
+use crate::diag::Diagnostic;
+use crate::graph::Site;
+use crate::model::{Kind, Status, url};
+use rayon::prelude::*;
+use serde::Serialize;
+use view::{Card, Link, ViewContext};
+
+/// A file to write, by its path under the output folder.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    pub portable: bool,
+    pub static_search: bool,
+}
+
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Template for a page: front matter `template`, else by kind and place.
+pub fn template_for(site: &Site, i: usize) -> String {
+    let p = &site.pages[i];
+    if let Some(t) = &p.fm.template {
+        return t.clone();
+    }
+    if p.id.is_empty() {
+        return "home.html".into();
+    }
+    if p.is_section {
+        let top = p.id.split('/').next().unwrap_or("");
+        return match site.config.kind_for_folder(top) {
+            Kind::Term => "glossary.html".into(),
+            Kind::Recommendation => "tracker.html".into(),
+            _ => "section.html".into(),
+        };
+    }
+    match p.kind {
+        Kind::Section => "section.html",
+        Kind::Guidance => "guidance.html",
+        Kind::Legal => "legal.html",
+        Kind::Practice => "practice.html",
+        Kind::Recommendation => "recommendation.html",
+        Kind::Term => "term.html",
+    }
+    .into()
+}
+
+#[derive(Serialize)]
+struct TaxonomyTermView {
+    name: String,
+    url: String,
+    count: usize,
+}
+
+pub fn render(site: &Site, theme: &Theme, opts: RenderOptions) -> Rendered {
+    let cx = ViewContext {
+        site,
+        portable: opts.portable,
+        static_search: opts.static_search,
+    };
+    let results: Vec<Result<OutputFile, Box<Diagnostic>>> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let page = &site.pages[i];
+            let body = html::body_html(site, i, opts.portable);
+            let pv = cx.page_view(i, body.html);
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &cx.site_view(&page.id));
+            ctx.insert("page", &pv);
+            let name = template_for(site, i);
+            let html = theme.render(&name, &ctx).map_err(|e| {
+                Box::new(Diagnostic::error(
+                    "template",
+                    format!("template `{name}` failed for page `{}`: {e}", page.id),
+                )
+                .at(page.file, 0..0)
+                .help("fix the template, or remove the `template` key from the page's front matter"))
+            })?;
+            Ok(OutputFile {
+                path: url::output_file(&page.id),
+                bytes: html.into_bytes(),
+            })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + 64);
+    let mut diagnostics = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+    let mut generated =
+        |path: &str, template: &str, title: &str, extra: &dyn Fn(&mut tera::Context)| {
+            let mut ctx = tera::Context::new();
+            ctx.insert("site", &cx.site_view(path));
+            ctx.insert("title", title);
+            extra(&mut ctx);
+            match theme.render(template, &ctx) {
+                Ok(h) => files.push(OutputFile {
+                    path: if path == "404" {
+                        "404.html".into()
+                    } else {
+                        url::output_file(path)
+                    },
+                    bytes: h.into_bytes(),
+                }),
+                Err(e) => diagnostics.push(Diagnostic::error(
+                    "template",
+                    format!("template `{template}` failed: {e}"),
+                )),
+            }
+        };
+
+    // Taxonomies.
+    for tax in &site.taxonomies {
+        if tax.terms.is_empty() {
+            continue;
+        }
+        let base = tax.kind.slug();
+        let terms: Vec<TaxonomyTermView> = tax
+            .terms
+            .iter()
+            .map(|t| TaxonomyTermView {
+                name: t.name.clone(),
+                url: url::page_href(base, &format!("{base}/{}", t.slug), None, opts.portable),
+                count: t.pages.len(),
+            })
+            .collect();
+        generated(base, "taxonomy_list.html", tax.kind.title(), &|c| {
+            c.insert("taxonomy", tax.kind.title());
+            c.insert("terms", &terms);
+        });
+        for t in &tax.terms {
+            let path = format!("{base}/{}", t.slug);
+            let pages: Vec<Card> = cx.cards(&path, t.pages.iter().copied());
+            let up = Link {
+                title: tax.kind.title().into(),
+                url: url::page_href(&path, base, None, opts.portable),
+            };
+            generated(&path, "taxonomy_term.html", &t.name, &|c| {
+                c.insert("taxonomy", tax.kind.title());
+                c.insert("taxonomy_link", &up);
+                c.insert("term", &t.name);
+                c.insert("pages", &pages);
+            });
+        }
+    }
+
+    // What's changed: every major change, newest first.
+    let changes = feeds::major_changes(site);
+    let change_rows: Vec<serde_json::Value> = changes
+        .iter()
+        .map(|(d, i, note)| serde_json::json!({"date": d.to_string(), "date_human": view::human_date(*d), "note": note, "page": cx.card("changes", *i)}))
+        .collect();
+    generated("changes", "changes.html", "What's changed", &|c| {
+        c.insert("changes", &change_rows)
+    });
+    generated("search", "search.html", "Search", &|_| {});
+    generated("404", "404.html", "Page not found", &|_| {});
+
+    // Alias redirects.
+    for (alias, &target) in &site.aliases {
+        if site.by_id.contains_key(alias) {
+            continue;
+        }
+        let href = url::page_href(alias, &site.pages[target].id, None, opts.portable);
+        files.push(OutputFile {
+            path: url::output_file(alias),
+            bytes: feeds::redirect_page(&href, &site.pages[target].fm.title).into_bytes(),
+        });
+    }
+
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: feeds::sitemap(site, opts.portable).into_bytes(),
+    });
+    files.push(OutputFile {
+        path: "feed.xml".into(),
+        bytes: feeds::atom(site, &changes, opts.portable).into_bytes(),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Rendered { files, diagnostics }
+}
+
+/// Pages that are listed (published); drafts only exist when built with `--drafts`.
+pub fn listed(site: &Site, i: usize) -> bool {
+    site.pages[i].fm.status == Status::Published
+}
+
+/// Files generated from configuration rather than pages: the brand stylesheet.
+pub fn extra_files(site: &Site) -> Vec<OutputFile> {
+    let mut out = Vec::new();
+    let colours = &site.config.brand.colours;
+    if !colours.is_empty() {
+        let mut css = String::from(":root {\n");
+        for (k, v) in colours {
+            if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " #(),.%".contains(c))
+            {
+                css.push_str(&format!("  --{k}: {v};\n"));
+            }
+        }
+        css.push_str("}\n");
+        out.push(OutputFile {
+            path: "static/brand.css".into(),
+            bytes: css.into_bytes(),
+        });
+    }
+    out
+}
