@@ -22,7 +22,9 @@ impl Check for OrphanPage {
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         for (i, p) in site.pages.iter().enumerate() {
-            if p.id.is_empty() || site.parent[i].is_some() || !site.backlinks[i].is_empty() {
+            let listed = site.parent[i].is_some_and(|s| site.children[s].contains(&i));
+            if p.id.is_empty() || listed || !site.backlinks[i].is_empty() {
+
                 continue;
             }
             out.push(

@@ -283,15 +283,22 @@ pub fn link(
     let mut parent = vec![None; n];
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, p) in pages.iter().enumerate() {
+        // Breadcrumbs go to the nearest ancestor section; a section lists only the pages
+        // directly in its folder, so a folder without `_index.md` leaves its pages unlisted.
         let mut pid = p.parent_id();
+        let mut direct = true;
         while let Some(id) = pid {
             if let Some(&si) = by_id.get(&id) {
                 if si != i {
                     parent[i] = Some(si);
-                    children[si].push(i);
+                    if direct {
+                        children[si].push(i);
+                    }
                 }
                 break;
             }
+            direct = false;
+
             pid = if id.is_empty() {
                 None
             } else {

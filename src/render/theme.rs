@@ -94,33 +94,31 @@ impl Theme {
             }
             watched.push(theme_dir.clone());
         } else if name == "default" {
-            if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
-                for f in dir.files() {
-                    let rel = f
-                        .path()
-                        .strip_prefix("templates")
-                        .unwrap_or(f.path())
-                        .to_string_lossy()
-                        .to_string();
-                    if let Some(t) = f.contents_utf8() {
-                        templates.push((rel, t.to_string()));
-                    }
-                }
-            }
-            fn walk(d: &'static Dir<'static>, out: &mut Vec<(String, StaticSource)>) {
-                for f in d.files() {
-                    out.push((
-                        f.path().to_string_lossy().to_string(),
-                        StaticSource::Embedded(f.contents()),
-                    ));
-                }
+            fn walk(d: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<'static>>) {
+                out.extend(d.files());
                 for sub in d.dirs() {
                     walk(sub, out);
                 }
             }
-            if let Some(dir) = DEFAULT_THEME.get_dir("static") {
-                walk(dir, &mut statics);
+            let mut files = Vec::new();
+            if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+                walk(dir, &mut files);
             }
+            for f in files.drain(..) {
+                let rel = f.path().strip_prefix("templates").unwrap_or(f.path());
+                let rel = rel.to_string_lossy().to_string();
+                if let Some(t) = f.contents_utf8() {
+                    templates.push((rel, t.to_string()));
+                }
+            }
+            if let Some(dir) = DEFAULT_THEME.get_dir("static") {
+                walk(dir, &mut files);
+            }
+            for f in files {
+                let rel = f.path().to_string_lossy().to_string();
+                statics.push((rel, StaticSource::Embedded(f.contents())));
+            }
+
         } else {
             return Err(vec![
                 Diagnostic::error(
@@ -199,4 +197,13 @@ fn escape_html(input: &str) -> String {
         }
     }
     o
+}
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn embedded_theme_has_partials() {
+        let t = super::Theme::load(std::path::Path::new("/nonexistent"), "default").map_err(|d| format!("{d:?}")).unwrap();
+        assert!(t.has_template("partials/cards.html"));
+        assert!(t.static_files.iter().any(|(p, _)| p == "static/style.css"));
+    }
 }

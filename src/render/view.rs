@@ -394,8 +394,11 @@ impl ViewContext<'_> {
             from,
             fm.related
                 .iter()
-                .filter_map(|r| site.by_id.get(r.trim_end_matches(".md")).copied()),
+                .filter_map(|r| site.by_id.get(r.trim_end_matches(".md")).copied())
+                // Related practice has its own list.
+                .filter(|j| !site.related_practice[i].contains(j)),
         );
+
         let guidance_backlinks: Vec<usize> = site.backlinks[i]
             .iter()
             .copied()

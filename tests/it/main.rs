@@ -1,0 +1,6 @@
+//! One integration-test binary (faster to link than one per file). Each area has a module;
+//! fixture sites live under `tests/fixtures/<area>/<case>/`.
+
+mod support;
+
+mod core;
