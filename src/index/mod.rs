@@ -1,5 +1,8 @@
 //! INDEX: the search indexes, written into the output folder.
 
+pub mod query;
+
+
 use crate::graph::Site;
 use std::path::Path;
 
