@@ -78,7 +78,21 @@ fn today(opts: &Options) -> Date {
         .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
 }
 
+/// With `WAYMARK_TIMINGS=1`, prints how long each stage took (for benchmarks).
 fn stage(opts: &Options, msg: &'static str, len: usize) {
+    if std::env::var_os("WAYMARK_TIMINGS").is_some() {
+        use std::sync::Mutex;
+        static LAST: Mutex<Option<(std::time::Instant, &'static str)>> = Mutex::new(None);
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        let now = std::time::Instant::now();
+        if let Some((t, m)) = *last {
+            eprintln!(
+                "timing: {m:<10} {:>8.1} ms",
+                (now - t).as_secs_f64() * 1000.0
+            );
+        }
+        *last = Some((now, msg));
+    }
     if let Some(p) = &opts.progress {
         p.set_message(msg);
         p.set_length(len as u64);
@@ -487,6 +501,7 @@ pub fn build(opts: &Options) -> Result<BuildReport, Fatal> {
         &index,
     )
     .map_err(Fatal::Message)?;
+    stage(opts, "Done", 0);
     Ok(BuildReport {
         check: report,
         written: Some(written),

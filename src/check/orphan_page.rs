@@ -24,7 +24,6 @@ impl Check for OrphanPage {
         for (i, p) in site.pages.iter().enumerate() {
             let listed = site.parent[i].is_some_and(|s| site.children[s].contains(&i));
             if p.id.is_empty() || listed || !site.backlinks[i].is_empty() {
-
                 continue;
             }
             out.push(

@@ -67,6 +67,10 @@ pub struct Site {
     pub anchors: Vec<BTreeSet<String>>,
     /// Non-Markdown files in the content tree, by path under the content root.
     pub assets: BTreeMap<String, std::path::PathBuf>,
+    /// The glossary's section page (the top-level folder of kind `term`), if any.
+    pub glossary_page: Option<usize>,
+    /// Overlay pages that sit beside each national page (`overlays:`).
+    pub local_pages: Vec<Vec<usize>>,
     /// Text of restricted pages and blocks, which the build proves never reaches public output.
     pub restricted_needles: Vec<String>,
     /// Files dropped because another file had their id: (page kept, file dropped).
@@ -350,6 +354,20 @@ pub fn link(
     }
 
     let taxonomies = taxonomy::build(&pages);
+    let glossary_page = pages.iter().position(|p| {
+        p.is_section
+            && !p.id.is_empty()
+            && !p.id.contains('/')
+            && config.kind_for_folder(&p.id) == Kind::Term
+    });
+    let mut local_pages = vec![Vec::new(); n];
+    for (j, p) in pages.iter().enumerate() {
+        if let Some(t) = p.fm.overlay.as_ref().and_then(|o| o.overlays.as_deref()) {
+            if let Some(&i) = by_id.get(t.trim().trim_start_matches("@/").trim_end_matches(".md")) {
+                local_pages[i].push(j);
+            }
+        }
+    }
     let duplicate_files = duplicates
         .into_iter()
         .filter_map(|(id, f)| by_id.get(&id).map(|&i| (i, f)))
@@ -380,6 +398,8 @@ pub fn link(
         anchors,
         assets,
         duplicate_files,
+        glossary_page,
+        local_pages,
         restricted_needles: Vec::new(),
     }
 }

@@ -2,7 +2,6 @@
 
 pub mod query;
 
-
 use crate::graph::Site;
 use std::path::Path;
 

@@ -42,8 +42,14 @@ pub struct SearchResponse {
 pub enum SearchError {
     #[error("no search index in {0}: build the site first")]
     NoIndex(String),
-    #[error("the search index in {dir} has schema version {found}, this Waymark reads {expected}: rebuild the site")]
-    WrongSchema { dir: String, found: String, expected: String },
+    #[error(
+        "the search index in {dir} has schema version {found}, this Waymark reads {expected}: rebuild the site"
+    )]
+    WrongSchema {
+        dir: String,
+        found: String,
+        expected: String,
+    },
     #[error("invalid query: {0}")]
     BadQuery(String),
     #[error("search index error: {0}")]
@@ -59,7 +65,9 @@ impl SearchIndex {
     /// Opens the index of a built site folder (`<site>/search-index`), refusing one written
     /// with another schema version.
     pub fn open(site_dir: &Path) -> Result<SearchIndex, SearchError> {
-        Err(SearchError::NoIndex(site_dir.join(INDEX_DIR).display().to_string()))
+        Err(SearchError::NoIndex(
+            site_dir.join(INDEX_DIR).display().to_string(),
+        ))
     }
 
     pub fn search(&self, _req: &SearchRequest) -> Result<SearchResponse, SearchError> {

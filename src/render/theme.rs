@@ -118,7 +118,6 @@ impl Theme {
                 let rel = f.path().to_string_lossy().to_string();
                 statics.push((rel, StaticSource::Embedded(f.contents())));
             }
-
         } else {
             return Err(vec![
                 Diagnostic::error(
@@ -202,7 +201,9 @@ fn escape_html(input: &str) -> String {
 mod tests {
     #[test]
     fn embedded_theme_has_partials() {
-        let t = super::Theme::load(std::path::Path::new("/nonexistent"), "default").map_err(|d| format!("{d:?}")).unwrap();
+        let t = super::Theme::load(std::path::Path::new("/nonexistent"), "default")
+            .map_err(|d| format!("{d:?}"))
+            .unwrap();
         assert!(t.has_template("partials/cards.html"));
         assert!(t.static_files.iter().any(|(p, _)| p == "static/style.css"));
     }

@@ -304,15 +304,7 @@ impl ViewContext<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let glossary_url = site
-            .pages
-            .iter()
-            .position(|p| {
-                p.is_section
-                    && p.id.split('/').count() == 1
-                    && cfg.kind_for_folder(&p.id) == Kind::Term
-            })
-            .map(|i| self.href(from, i));
+        let glossary_url = site.glossary_page.map(|i| self.href(from, i));
         SiteView {
             title: cfg.title.clone(),
             description: cfg.description.clone(),
@@ -413,16 +405,8 @@ impl ViewContext<'_> {
         } else {
             Vec::new()
         };
-        let local_pages: Vec<usize> = (0..site.pages.len())
-            .filter(|&j| {
-                site.pages[j]
-                    .fm
-                    .overlay
-                    .as_ref()
-                    .and_then(|o| o.overlays.as_deref())
-                    .is_some_and(|t| t.trim_end_matches(".md") == p.id)
-            })
-            .collect();
+        let local_pages = site.local_pages[i].clone();
+
         PageView {
             id: p.id.clone(),
             kind: p.kind.as_str(),

@@ -13,14 +13,18 @@ pub struct TestSite {
 impl TestSite {
     /// A site with a minimal `site.yaml`.
     pub fn new() -> TestSite {
-        let s = TestSite { dir: tempfile::tempdir().expect("tempdir") };
+        let s = TestSite {
+            dir: tempfile::tempdir().expect("tempdir"),
+        };
         s.write("site.yaml", "title: Test site\n");
         s
     }
 
     /// Copies a fixture folder from `tests/fixtures/<rel>`.
     pub fn fixture(rel: &str) -> TestSite {
-        let s = TestSite { dir: tempfile::tempdir().expect("tempdir") };
+        let s = TestSite {
+            dir: tempfile::tempdir().expect("tempdir"),
+        };
         copy_dir(&fixtures().join(rel), s.root());
         if !s.root().join("site.yaml").exists() {
             s.write("site.yaml", "title: Test site\n");
@@ -50,7 +54,10 @@ impl TestSite {
     /// Runs `waymark --root <site> ARGS`.
     pub fn run(&self, args: &[&str]) -> Output {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"));
-        cmd.arg("--root").arg(self.root()).args(args).env("NO_COLOR", "1");
+        cmd.arg("--root")
+            .arg(self.root())
+            .args(args)
+            .env("NO_COLOR", "1");
         cmd.output().expect("run waymark")
     }
 
@@ -59,8 +66,13 @@ impl TestSite {
         let mut args = vec!["check", "--format", "json", "--today", "2026-11-28"];
         args.extend_from_slice(extra);
         let out = self.run(&args);
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("json: {e}\nstdout: {}\nstderr: {}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "json: {e}\nstdout: {}\nstderr: {}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
         (v, out.status.code().unwrap_or(-1))
     }
 
@@ -125,7 +137,14 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e.unwrap();
         if e.file_type().is_file() {
-            out.push((e.path().strip_prefix(dir).unwrap().to_string_lossy().to_string(), std::fs::read(e.path()).unwrap()));
+            out.push((
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string(),
+                std::fs::read(e.path()).unwrap(),
+            ));
         }
     }
     out
