@@ -60,7 +60,12 @@ export function serve(dir) {
       resolve({
         url: `http://127.0.0.1:${port}/`,
         requests,
-        close: () => new Promise((r) => server.close(r)),
+        // Stops answering at once, as a phone that loses signal does.
+        close: () =>
+          new Promise((r) => {
+            server.close(() => r());
+            server.closeAllConnections();
+          }),
       });
     });
   });

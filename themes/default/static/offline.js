@@ -31,6 +31,13 @@ function esc(s) {
   });
 }
 
+// Plain text of an HTML fragment (tags dropped, the escapes the templates write undone).
+function text(html) {
+  return html.replace(/<[^>]*>/g, "").replace(/&(amp|lt|gt|quot|#39);/g, function (_, e) {
+    return { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'" }[e];
+  }).replace(/\s+/g, " ").trim();
+}
+
 // One cache key per page, however its URL was written.
 function pageKey(u) {
   var url = new URL(u);
@@ -69,10 +76,11 @@ function when(iso, lang) {
 // A copy of a page response that remembers when it was saved and its title.
 function toSaved(res) {
   return res.text().then(function (html) {
-    var m = /<title>([^<]*)<\/title>/.exec(html);
+    // The page's own heading names it best; the title carries the site's name too.
+    var m = /<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html) || /<title>([^<]*)<\/title>/.exec(html);
     var headers = new Headers({ "content-type": res.headers.get("content-type") || "text/html; charset=utf-8" });
     headers.set(SAVED, new Date().toISOString());
-    headers.set(TITLE, encodeURIComponent(m ? m[1] : ""));
+    headers.set(TITLE, encodeURIComponent(m ? text(m[1]) : ""));
     return new Response(html, { status: 200, headers: headers });
   });
 }
