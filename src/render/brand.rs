@@ -82,10 +82,7 @@ pub fn parse_hex(s: &str) -> Option<[u8; 3]> {
     let v = |t: &str| u8::from_str_radix(t, 16).ok();
     match h.len() {
         3 => {
-            let d: Vec<u8> = h
-                .chars()
-                .filter_map(|c| v(&format!("{c}{c}")))
-                .collect();
+            let d: Vec<u8> = h.chars().filter_map(|c| v(&format!("{c}{c}"))).collect();
             Some([d[0], d[1], d[2]])
         }
         6 => Some([v(&h[0..2])?, v(&h[2..4])?, v(&h[4..6])?]),
@@ -237,7 +234,13 @@ mod tests {
         .into();
         let css = stylesheet(&c);
         assert!(css.contains(":root {\n  --brand: #5b2c83;\n}"), "{css}");
-        assert!(css.contains("(prefers-color-scheme: light) {\n  :root {\n    --link: #5b2c83;"), "{css}");
-        assert!(css.contains("(prefers-color-scheme: dark) {\n  :root {\n    --link: #d7b8ff;"), "{css}");
+        assert!(
+            css.contains("(prefers-color-scheme: light) {\n  :root {\n    --link: #5b2c83;"),
+            "{css}"
+        );
+        assert!(
+            css.contains("(prefers-color-scheme: dark) {\n  :root {\n    --link: #d7b8ff;"),
+            "{css}"
+        );
     }
 }

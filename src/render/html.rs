@@ -132,9 +132,11 @@ pub fn body_html(site: &Site, i: usize, portable: bool) -> BodyHtml {
                 id,
             }) => {
                 let href = match link_at.get(&range.start) {
-                    Some(LinkTarget::Page { index, anchor: Some(a) }) if *index == i => Some(format!("#{a}")),
+                    Some(LinkTarget::Page {
+                        index,
+                        anchor: Some(a),
+                    }) if *index == i => Some(format!("#{a}")),
                     Some(LinkTarget::Page { index, anchor }) => Some(url::page_href(
-
                         from,
                         &site.pages[*index].id,
                         anchor.as_deref(),

@@ -225,15 +225,17 @@ pub fn render(site: &Site, theme: &Theme, opts: RenderOptions) -> Rendered {
     }
     if let Some(logo) = &site.config.brand.logo {
         let logo = logo.trim_start_matches('/');
-        let exists = theme.static_files.iter().any(|(p, _)| p == logo)
-            || site.assets.contains_key(logo);
+        let exists =
+            theme.static_files.iter().any(|(p, _)| p == logo) || site.assets.contains_key(logo);
         if !exists {
             diagnostics.push(
                 Diagnostic::error(
                     "config",
                     format!("brand logo `{logo}` is not a file of the site"),
                 )
-                .help("put the logo in the site's static/ folder and set `brand.logo: static/<name>`"),
+                .help(
+                    "put the logo in the site's static/ folder and set `brand.logo: static/<name>`",
+                ),
             );
         }
     }

@@ -285,7 +285,9 @@ pub struct ViewContext<'a> {
 
 /// Title for menus and breadcrumbs: `short_title` when the page has one.
 fn short_title(p: &Page) -> String {
-    p.fm.short_title.clone().unwrap_or_else(|| p.fm.title.clone())
+    p.fm.short_title
+        .clone()
+        .unwrap_or_else(|| p.fm.title.clone())
 }
 
 impl SiteView {
