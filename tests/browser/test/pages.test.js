@@ -4,7 +4,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launch, axe, horizontalOverflow, watchExternal, artifact } from "../lib/browser.js";
-import { pages, representatives, serveSite } from "../lib/site.js";
+import fs from "node:fs";
+import path from "node:path";
+import { pages, representatives, serveSite, siteDir } from "../lib/site.js";
 
 const all = pages();
 const reps = representatives(all);
@@ -21,7 +23,10 @@ after(async () => {
 
 test("the build has every page kind the theme designs", () => {
   const kinds = new Set(all.map((p) => p.kind));
-  for (const k of ["home", "section", "guidance", "checklist", "legal", "act", "practice", "recommendation", "tracker", "glossary", "term", "taxonomy-list", "taxonomy-term", "changes", "search", "404", "offline"]) {
+  const expected = ["home", "section", "guidance", "checklist", "legal", "act", "practice", "recommendation", "tracker", "glossary", "term", "taxonomy-list", "taxonomy-term", "changes", "search", "404"];
+  // The saved-pages page exists when offline copies are on (site.yaml `offline`).
+  if (fs.existsSync(path.join(siteDir(), "sw.js"))) expected.push("offline");
+  for (const k of expected) {
     assert.ok(kinds.has(k), `no page of kind ${k} in the build (kinds: ${[...kinds].join(", ")})`);
   }
 });
