@@ -351,15 +351,7 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                     match bk.value.scalar_text().as_deref() {
                         Some("name") => c.brand.name = v.string(bv, "brand.name"),
                         Some("logo") => c.brand.logo = v.string(bv, "brand.logo"),
-                        Some("colours") | Some("colors") => {
-                            for (ck, cv) in v.map(bv, "brand.colours") {
-                                if let (Some(n), Some(val)) =
-                                    (ck.value.scalar_text(), cv.value.scalar_text())
-                                {
-                                    c.brand.colours.insert(n, val);
-                                }
-                            }
-                        }
+                        Some("colours") | Some("colors") => brand_colours(&mut v, bv, &mut c),
                         _ => v.err(
                             bk,
                             "unknown key in `brand`",
@@ -399,6 +391,48 @@ fn to_json(n: &Node) -> Json {
                 .filter_map(|(k, v)| k.value.scalar_text().map(|k| (k, to_json(v))))
                 .collect(),
         ),
+    }
+}
+
+/// `brand.colours`: known tokens with `#rgb`/`#rrggbb` values, each readable against what it
+/// sits on (WCAG 2.2 AA); a colour that fails is an error, so a mirror never publishes
+/// unreadable links or headers.
+fn brand_colours(v: &mut V, node: &Node, c: &mut SiteConfig) {
+    use crate::render::brand;
+    for (ck, cv) in v.map(node, "brand.colours") {
+        let Some(name) = ck.value.scalar_text() else {
+            continue;
+        };
+        if brand::token(&name).is_none() {
+            let names: Vec<&str> = brand::TOKENS.iter().map(|t| t.name).collect();
+            let hint = did_you_mean(&name, names.iter().copied())
+                .map(|n| format!("did you mean `{n}`? valid colours: {}", names.join(", ")))
+                .unwrap_or_else(|| format!("valid colours: {}", names.join(", ")));
+            v.err(ck, &format!("unknown brand colour `{name}`"), Some(&hint));
+            continue;
+        }
+        let Some(value) = v.string(cv, "brand.colours") else {
+            continue;
+        };
+        if brand::parse_hex(&value).is_none() {
+            v.err(
+                cv,
+                &format!("brand colour `{name}` should be a hex colour, found `{value}`"),
+                Some("write it as #rrggbb or #rgb, e.g. #5b2c83"),
+            );
+            continue;
+        }
+        c.brand.colours.insert(name, value);
+    }
+    for p in brand::contrast_problems(&c.brand.colours) {
+        v.err(
+            node,
+            &format!(
+                "brand colour `{}` has a contrast of {:.2}:1 against {}; WCAG 2.2 AA needs {}:1",
+                p.token, p.ratio, p.other, p.needed
+            ),
+            Some("choose a darker or lighter colour; the theme's tokens and what they sit on are listed in docs/THEMES.md"),
+        );
     }
 }
 

@@ -241,6 +241,8 @@ pub struct FrontMatter {
     pub reviewed_against: BTreeMap<String, Date>,
     pub allow: Vec<Allow>,
     pub template: Option<String>,
+    /// A shorter title for navigation and breadcrumbs, where the full title is long.
+    pub short_title: Option<String>,
     pub kind: Option<super::Kind>,
     pub legal: LegalMeta,
     pub practice: Option<PracticeMeta>,

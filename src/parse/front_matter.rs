@@ -180,6 +180,7 @@ const COMMON_KEYS: &[&str] = &[
     "reviewed_against",
     "allow",
     "template",
+    "short_title",
     "kind",
 ];
 const LEGAL_KEYS: &[&str] = &["legislation", "offence", "facts", "repealed"];
@@ -386,6 +387,7 @@ impl Validator<'_> {
                 "reviewed_against" => self.reviewed_against(v),
                 "allow" => self.allow(v),
                 "template" => self.fm.template = self.string(v, "template"),
+                "short_title" => self.fm.short_title = self.string(v, "short_title"),
                 "kind" => {}
                 "legislation" => self.legislation(v, kind == Kind::Section),
                 "offence" => self.fm.legal.offence = self.offence(v),

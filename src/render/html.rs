@@ -6,7 +6,7 @@ use crate::config::HtmlPolicy;
 use crate::graph::{CitationTarget, LinkTarget, Site};
 use crate::model::url;
 use crate::parse::markdown::options;
-use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// HTML of a page body, plus whether unsafe raw HTML had to be removed.
@@ -79,8 +79,19 @@ pub fn body_html(site: &Site, i: usize, portable: bool) -> BodyHtml {
     let mut raw_html = false;
     let mut skip_link_end: Vec<bool> = Vec::new();
 
-    for (ev, range) in Parser::new_ext(src, options()).into_offset_iter() {
+    // Task lists (`- [ ] item`) render as printable tick boxes; the checks read the same
+    // text either way.
+    let opts = options() | Options::ENABLE_TASKLISTS;
+    for (ev, range) in Parser::new_ext(src, opts).into_offset_iter() {
         match ev {
+            Event::TaskListMarker(done) => {
+                // A drawn box, not a form control: a checklist is a prompt to read or print.
+                events.push(Event::InlineHtml(CowStr::from(if done {
+                    "<span class=\"tick tick-done\" aria-hidden=\"true\"></span>"
+                } else {
+                    "<span class=\"tick\" aria-hidden=\"true\"></span>"
+                })));
+            }
             Event::Start(Tag::Heading {
                 level,
                 id: _,

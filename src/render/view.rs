@@ -25,6 +25,14 @@ pub struct Link {
     pub url: String,
 }
 
+/// An entry of the site menu; `current` when the page being shown is in that section.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub title: String,
+    pub url: String,
+    pub current: bool,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct TocItem {
     pub level: u8,
@@ -106,6 +114,10 @@ pub struct PracticeView {
     pub details: Vec<Row>,
     pub stage: Option<Link>,
     pub outcome: Option<Link>,
+    /// `untested`, `evaluated-locally`, `independently-evaluated`: for the badge's style.
+    pub stage_key: Option<&'static str>,
+    /// `worked`, `promising`, `new`, `did-not-work`: for the badge's style.
+    pub outcome_key: Option<&'static str>,
     pub illustrative: bool,
 }
 
@@ -116,6 +128,8 @@ pub struct RecommendationView {
     pub due: Option<String>,
     pub due_human: Option<String>,
     pub progress: Option<String>,
+    /// The progress value as written (`open`, `in-progress`, `implemented` ...), for styling.
+    pub progress_key: Option<String>,
     pub source: Option<String>,
 }
 
@@ -138,6 +152,8 @@ pub struct OverlayView {
 /// A glossary entry as the glossary page lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct GlossaryItem {
+    /// First letter of the term, upper case, for the A to Z grouping.
+    pub letter: String,
     pub term: String,
     pub anchor: String,
     pub abbreviation: Option<String>,
@@ -153,13 +169,21 @@ pub struct TrackerRow {
     pub title: String,
     pub url: String,
     pub addressees: Vec<String>,
+    /// Due date, human form; `due_iso` is the same date for `<time datetime>`.
     pub due: Option<String>,
+    pub due_iso: Option<String>,
     pub progress: Option<String>,
+    pub progress_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PageView {
     pub id: String,
+    /// URL path from the site root (`guidance/x/`; empty for the home page), for canonical
+    /// and printed source links built with `site.base_url`.
+    pub path: String,
+    /// A force's local procedure (an overlay page), shown distinct from national guidance.
+    pub local: bool,
     pub kind: &'static str,
     pub kind_label: &'static str,
     pub title: String,
@@ -202,19 +226,30 @@ pub struct SiteView {
     pub language: String,
     /// Relative prefix from the current page to the site root.
     pub root: String,
+    /// Path of the page being rendered (`guidance/x`, `search`, `404`; empty for home).
+    pub current: String,
+    /// `site.yaml` `base_url`, ending in `/`, when set.
+    pub base_url: Option<String>,
     pub home_url: String,
     pub search_url: String,
     pub glossary_url: Option<String>,
     pub changes_url: String,
-    pub nav: Vec<Link>,
+    pub feed_url: String,
+    pub nav: Vec<NavItem>,
     pub portable: bool,
+    /// Offline copies are on: the page registers the site's service worker (`sw.js`).
     pub offline: bool,
+    /// The page the service worker shows for a page not saved on the device.
+    pub offline_url: Option<String>,
     pub static_search: bool,
     pub brand_name: Option<String>,
     pub brand_logo: Option<String>,
     pub brand_colours: Vec<(String, String)>,
     pub generator: String,
 }
+
+/// Where the offline page is written (and served from by the service worker).
+pub const OFFLINE_PAGE: &str = "offline";
 
 pub fn human_date(d: Date) -> String {
     const MONTHS: [&str; 12] = [
@@ -243,6 +278,49 @@ pub struct ViewContext<'a> {
     pub site: &'a Site,
     pub portable: bool,
     pub static_search: bool,
+    /// Offline copies are written for this build (site.yaml `offline`, not portable, and the
+    /// theme has an offline worker).
+    pub offline: bool,
+}
+
+/// Title for menus and breadcrumbs: `short_title` when the page has one.
+fn short_title(p: &Page) -> String {
+    p.fm.short_title
+        .clone()
+        .unwrap_or_else(|| p.fm.title.clone())
+}
+
+impl SiteView {
+    /// Makes every site URL root-absolute under `base` (`/` or the path of `base_url`), for
+    /// pages served at any depth, such as the 404 page.
+    pub fn rebase(&mut self, base: &str) {
+        let abs = |u: &str| format!("{base}{}", u.trim_start_matches("./"));
+        self.root = base.to_string();
+        self.home_url = abs(&self.home_url);
+        self.search_url = abs(&self.search_url);
+        self.changes_url = abs(&self.changes_url);
+        self.feed_url = abs(&self.feed_url);
+        self.glossary_url = self.glossary_url.as_deref().map(abs);
+        self.offline_url = self.offline_url.as_deref().map(abs);
+        self.brand_logo = self.brand_logo.as_deref().map(abs);
+        for n in &mut self.nav {
+            n.url = abs(&n.url);
+        }
+    }
+}
+
+/// The path part of `base_url` (`https://host/guidance/` gives `/guidance/`), or `/`.
+pub fn base_path(base_url: Option<&str>) -> String {
+    let path = base_url
+        .and_then(|u| u.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
+        .unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
 }
 
 impl ViewContext<'_> {
@@ -297,9 +375,13 @@ impl ViewContext<'_> {
                 site.children[h]
                     .iter()
                     .filter(|&&c| site.pages[c].is_section && self.visible(c))
-                    .map(|&c| Link {
-                        title: site.pages[c].fm.title.clone(),
-                        url: self.href(from, c),
+                    .map(|&c| {
+                        let id = &site.pages[c].id;
+                        NavItem {
+                            title: short_title(&site.pages[c]),
+                            url: self.href(from, c),
+                            current: from == id || from.starts_with(&format!("{id}/")),
+                        }
                     })
                     .collect()
             })
@@ -310,13 +392,22 @@ impl ViewContext<'_> {
             description: cfg.description.clone(),
             language: cfg.language.clone(),
             root: url::root_prefix(from),
+            current: from.to_string(),
+            base_url: cfg
+                .base_url
+                .as_deref()
+                .map(|b| format!("{}/", b.trim_end_matches('/'))),
             home_url: url::page_href(from, "", None, self.portable),
             search_url: url::page_href(from, "search", None, self.portable),
             glossary_url,
             changes_url: url::page_href(from, "changes", None, self.portable),
+            feed_url: url::file_href(from, "feed.xml"),
             nav,
             portable: self.portable,
-            offline: cfg.offline && !self.portable,
+            offline: self.offline,
+            offline_url: self
+                .offline
+                .then(|| url::page_href(from, OFFLINE_PAGE, None, self.portable)),
             static_search: self.static_search,
             brand_name: cfg.brand.name.clone(),
             brand_logo: cfg
@@ -328,7 +419,6 @@ impl ViewContext<'_> {
                 .brand
                 .colours
                 .iter()
-                .filter(|(k, v)| is_css_token(k) && is_css_value(v))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
             generator: format!("Waymark {}", env!("CARGO_PKG_VERSION")),
@@ -366,7 +456,7 @@ impl ViewContext<'_> {
         let mut cur = site.parent[i];
         while let Some(c) = cur {
             breadcrumbs.push(Link {
-                title: site.pages[c].fm.title.clone(),
+                title: short_title(&site.pages[c]),
                 url: self.href(from, c),
             });
             cur = site.parent[c];
@@ -409,6 +499,12 @@ impl ViewContext<'_> {
 
         PageView {
             id: p.id.clone(),
+            path: if p.id.is_empty() {
+                String::new()
+            } else {
+                format!("{}/", p.id)
+            },
+            local: fm.overlay.is_some(),
             kind: p.kind.as_str(),
             kind_label: p.kind.label(),
             title: fm.title.clone(),
@@ -463,6 +559,7 @@ impl ViewContext<'_> {
                 due: r.due.map(|d| d.to_string()),
                 due_human: r.due.map(human_date),
                 progress: r.progress.as_ref().map(|s| crate::graph::humanise(s)),
+                progress_key: r.progress.clone(),
                 source: r.source.clone().filter(|s| is_web_url(s)),
             }),
             term: fm.term.as_ref().map(|t| TermView {
@@ -636,6 +733,17 @@ impl ViewContext<'_> {
             details,
             stage,
             outcome,
+            stage_key: x.stage.map(|s| match s {
+                crate::model::PracticeStage::Untested => "untested",
+                crate::model::PracticeStage::EvaluatedLocally => "evaluated-locally",
+                crate::model::PracticeStage::IndependentlyEvaluated => "independently-evaluated",
+            }),
+            outcome_key: x.outcome.map(|o| match o {
+                crate::model::PracticeOutcome::Worked => "worked",
+                crate::model::PracticeOutcome::Promising => "promising",
+                crate::model::PracticeOutcome::New => "new",
+                crate::model::PracticeOutcome::DidNotWork => "did-not-work",
+            }),
             illustrative: x.illustrative,
         })
     }
@@ -654,6 +762,12 @@ impl ViewContext<'_> {
                     .is_some_and(|&gi| site.parent[gi] == Some(i) && self.visible(gi))
             })
             .map(|g| GlossaryItem {
+                letter: g
+                    .term
+                    .chars()
+                    .find(|c| c.is_alphanumeric())
+                    .map(|c| c.to_uppercase().to_string())
+                    .unwrap_or_else(|| "#".into()),
                 term: g.term.clone(),
                 anchor: crate::parse::markdown::slugify(&g.term),
                 abbreviation: g.abbreviation.clone(),
@@ -683,7 +797,9 @@ impl ViewContext<'_> {
                         url: self.href(&p.id, c),
                         addressees: r.addressees.clone(),
                         due: r.due.map(human_date),
+                        due_iso: r.due.map(|d| d.to_string()),
                         progress: r.progress.as_deref().map(crate::graph::humanise),
+                        progress_key: r.progress.clone(),
                     },
                 ))
             })
@@ -703,16 +819,4 @@ impl ViewContext<'_> {
 
 fn is_web_url(s: &str) -> bool {
     s.starts_with("https://") || s.starts_with("http://")
-}
-
-fn is_css_token(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
-
-/// Brand colours go into a style block: allow only plain colour values.
-fn is_css_value(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() < 40
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || " #(),.%".contains(c))
 }

@@ -158,7 +158,9 @@ fn no_root_absolute_urls_so_the_site_works_under_a_sub_path() {
     let site = TestSite::fixture("core/clean");
     assert!(site.build(&[]).status.success());
     for (path, bytes) in snapshot_dir(&site.path("public")) {
-        if !path.ends_with(".html") {
+        // The 404 page is served at whatever depth was asked for, so its URLs are
+        // root-absolute by design (under base_url's path; see tests/it/theme.rs).
+        if !path.ends_with(".html") || path == "404.html" {
             continue;
         }
         let doc = scraper::Html::parse_document(&String::from_utf8_lossy(&bytes));
