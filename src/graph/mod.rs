@@ -362,10 +362,11 @@ pub fn link(
     });
     let mut local_pages = vec![Vec::new(); n];
     for (j, p) in pages.iter().enumerate() {
-        if let Some(t) = p.fm.overlay.as_ref().and_then(|o| o.overlays.as_deref()) {
-            if let Some(&i) = by_id.get(t.trim().trim_start_matches("@/").trim_end_matches(".md")) {
-                local_pages[i].push(j);
-            }
+        let target = p.fm.overlay.as_ref().and_then(|o| o.overlays.as_deref());
+        if let Some(&i) = target
+            .and_then(|t| by_id.get(t.trim().trim_start_matches("@/").trim_end_matches(".md")))
+        {
+            local_pages[i].push(j);
         }
     }
     let duplicate_files = duplicates

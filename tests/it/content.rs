@@ -225,7 +225,6 @@ fn every_link_in_the_built_site_resolves() {
         }
         let doc = scraper::Html::parse_document(html);
         for e in doc.select(&sel_link) {
-
             let url = e.value().attr("href").or(e.value().attr("src")).unwrap();
             if url.starts_with("https://")
                 || url.starts_with("http://")
