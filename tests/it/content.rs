@@ -255,17 +255,17 @@ fn every_link_in_the_built_site_resolves() {
                 ));
                 continue;
             };
-            if let Some(a) = anchor.filter(|a| !a.is_empty()) {
-                if !ids
-                    .get(&target)
+            let missing_anchor = anchor.filter(|a| !a.is_empty()).filter(|a| {
+                !ids.get(&target)
                     .is_some_and(|list| list.iter().any(|i| i == a))
-                {
-                    broken.push(format!(
-                        "{}: {url} (no #{a})",
-                        p.strip_prefix(&out).unwrap().display()
-                    ));
-                }
+            });
+            if let Some(a) = missing_anchor {
+                broken.push(format!(
+                    "{}: {url} (no #{a})",
+                    p.strip_prefix(&out).unwrap().display()
+                ));
             }
+
             checked += 1;
         }
     }
