@@ -83,15 +83,21 @@ fn stage(opts: &Options, msg: &'static str, len: usize) {
     if std::env::var_os("WAYMARK_TIMINGS").is_some() {
         use std::sync::Mutex;
         static LAST: Mutex<Option<(std::time::Instant, &'static str)>> = Mutex::new(None);
+        static LAST_CPU: Mutex<f64> = Mutex::new(0.0);
         let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        let mut last_cpu = LAST_CPU.lock().unwrap_or_else(|e| e.into_inner());
         let now = std::time::Instant::now();
+        let cpu = process_cpu_seconds();
         if let Some((t, m)) = *last {
             eprintln!(
-                "timing: {m:<10} {:>8.1} ms",
-                (now - t).as_secs_f64() * 1000.0
+                "timing: {m:<10} {:>8.1} ms wall {:>8.1} ms cpu",
+                (now - t).as_secs_f64() * 1000.0,
+                (cpu - *last_cpu) * 1000.0
             );
         }
         *last = Some((now, msg));
+        *last_cpu = cpu;
+
     }
     if let Some(p) = &opts.progress {
         p.set_message(msg);
@@ -520,4 +526,15 @@ fn build_inputs(site: &Site, opts: &Options, portable: bool) -> Vec<u8> {
         v.push(0);
     }
     v
+}
+
+/// CPU time (user + system) of this process so far, where the OS tells it (Linux), so
+/// benchmark timings mean something on a loaded machine.
+fn process_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
 }
