@@ -197,7 +197,10 @@ fn plain_message(e: &serde_saphyr::Error) -> String {
     let first = full
         .lines()
         .next()
-        .unwrap_or("invalid YAML")
+        .unwrap_or("invalid YAML");
+    // The parser's own position counts from the start of the YAML block; ours is the file's.
+    let first = first.split(" at line ").next().unwrap_or(first)
+
         .trim()
         .to_string();
     let lower = first.to_lowercase();
