@@ -337,7 +337,8 @@ pub fn check(opts: &Options) -> Result<CheckReport, Fatal> {
                     &mut d,
                 )
             };
-            let doc = markdown::analyse(&body, &acts);
+            let page_act = p.fm.legal.legislation.as_ref().map(|l| l.act.as_str());
+            let doc = markdown::analyse_in(&body, &acts, page_act);
             tick(opts);
             (body, doc, d)
         })
@@ -368,6 +369,8 @@ pub fn check(opts: &Options) -> Result<CheckReport, Fatal> {
         today: today(opts),
     };
     diags.extend(check::run(&cx));
+    // Once, over every finding of the run, whichever stage made it.
+    check::suppress::apply(&site, cx.today, &mut diags);
     diag::sort_and_dedup(&mut diags, &site.sources);
     Ok(CheckReport {
         site,

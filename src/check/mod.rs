@@ -6,16 +6,29 @@
 //! [`registry`], and give it a fixture under `tests/fixtures/checks/` with a failing case and
 //! a consistent near-miss.
 
+mod abbrev;
 pub mod baseline;
 mod broken_anchor;
 mod broken_link;
+mod cited;
+mod deprecated_term;
 mod duplicate_id;
 mod heading_order;
+mod inconsistent_expansion;
 mod missing_alt_text;
 mod missing_section;
 mod missing_summary;
 mod orphan_page;
+pub mod overlay_conflict;
+mod predates_amendment;
+mod repealed_citation;
+mod review_overdue;
+mod scope_mismatch;
+pub mod suppress;
+mod undefined_abbreviation;
+mod unknown_citation;
 mod unknown_id;
+mod words;
 
 use crate::diag::{Diagnostic, RuleInfo, Severity};
 use crate::graph::Site;
@@ -34,6 +47,11 @@ pub trait Check: Sync + Send {
     /// Stable kebab-case name.
     fn name(&self) -> &'static str;
     fn default_severity(&self) -> Severity;
+    /// True for a check whose findings carry their own severities (the default severity is
+    /// then the most serious); `site.yaml` still overrides them all.
+    fn own_severities(&self) -> bool {
+        false
+    }
     /// One line: what the check finds.
     fn summary(&self) -> &'static str;
     /// `waymark check --explain NAME`: what it does, why, an example and how to fix it.
@@ -53,6 +71,15 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(heading_order::HeadingOrder),
         Box::new(missing_alt_text::MissingAltText),
         Box::new(missing_summary::MissingSummary),
+        Box::new(repealed_citation::RepealedCitation),
+        Box::new(unknown_citation::UnknownCitation),
+        Box::new(predates_amendment::PredatesAmendment),
+        Box::new(scope_mismatch::ScopeMismatch),
+        Box::new(deprecated_term::DeprecatedTerm),
+        Box::new(undefined_abbreviation::UndefinedAbbreviation),
+        Box::new(inconsistent_expansion::InconsistentExpansion),
+        Box::new(review_overdue::ReviewOverdue),
+        Box::new(overlay_conflict::OverlayConflict),
     ]
 }
 
@@ -126,24 +153,37 @@ pub fn explain(name: &str) -> Option<String> {
 }
 
 /// Runs every enabled check in parallel; output order is fixed by sorting afterwards.
+/// Contradictions between a force's local page and national guidance then become
+/// `overlay-conflict` findings. Suppressions are applied by the caller, over every finding of
+/// the run ([`suppress::apply`]).
 pub fn run(cx: &CheckContext) -> Vec<Diagnostic> {
     let checks = registry();
     let cfg = &cx.site.config;
     let per_check: Vec<Vec<Diagnostic>> = checks
         .par_iter()
         .map(|c| {
-            let severity = match cfg.check(c.name()).and_then(|cc| cc.severity) {
+            let configured = cfg.check(c.name()).and_then(|cc| cc.severity);
+            let severity = match configured {
                 Some(None) => return Vec::new(),
-                Some(Some(s)) => s,
-                None => c.default_severity(),
+                Some(Some(s)) => Some(s),
+                None if c.own_severities() => None,
+                None => Some(c.default_severity()),
             };
             let mut out = Vec::new();
             c.run(cx, &mut out);
-            for d in &mut out {
-                d.severity = severity;
+            if let Some(severity) = severity {
+                for d in &mut out {
+                    d.severity = severity;
+                }
             }
             out
         })
         .collect();
-    per_check.into_iter().flatten().collect()
+    let mut all: Vec<Diagnostic> = per_check.into_iter().flatten().collect();
+    overlay_conflict::reclassify(
+        cx.site,
+        cfg.check(overlay_conflict::NAME).and_then(|cc| cc.severity),
+        &mut all,
+    );
+    all
 }

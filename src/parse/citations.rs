@@ -435,6 +435,14 @@ impl<'a> CitationScanner<'a> {
         self.ctx.recent.last().map(|(n, _)| n.as_str())
     }
 
+    /// Starts a page whose subject is an act (a legal summary or an act's page): until another
+    /// act is cited, a bare "s.2A" there is a section of that act.
+    pub fn assume_act(&mut self, name: &str) {
+        let known = self.acts.canonical(name);
+        let canonical = known.unwrap_or(name).to_string();
+        self.ctx.touch(&canonical, known.is_some());
+    }
+
     /// Forget the context, as at the start of a new page.
     pub fn reset(&mut self) {
         self.ctx.recent.clear();

@@ -475,9 +475,18 @@ struct OpenBlock {
 
 /// Parses the expanded body once and collects headings, links, text blocks and citations.
 pub fn analyse(body: &Body, acts: &ActTable) -> Doc {
+    analyse_in(body, acts, None)
+}
+
+/// [`analyse`] for a page about an act (a legal summary): bare sections on it belong to that
+/// act until another is cited.
+pub fn analyse_in(body: &Body, acts: &ActTable, page_act: Option<&str>) -> Doc {
     let mut doc = Doc::default();
     let mut anchors = AnchorAllocator::new();
     let mut scanner = CitationScanner::new(acts);
+    if let Some(act) = page_act.filter(|a| !a.trim().is_empty()) {
+        scanner.assume_act(act);
+    }
     let mut open: Vec<OpenBlock> = Vec::new();
     let mut quote_depth = 0usize;
     let mut quote_marked = false;
