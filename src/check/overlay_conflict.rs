@@ -41,7 +41,8 @@ impl Check for OverlayConflict {
          silently depart from it. Any contradiction the other checks find (directive-conflict,\n\
          fact-mismatch, numeric-drift, definition-conflict) between a local page and a national\n\
          page is reported as overlay-conflict, at the local page, keeping its severity. A local\n\
-         page that knowingly departs records it:\n    deviation:\n      - target: guidance/stalking/first-response\n        rationale: \"Our force attends every report within 1 hour under the local agreement.\"\n        approved_by: \"ACC Crime\"\n        review_due: 2026-09-01\n\
+         page that knowingly departs records it.\n\n\
+         Example:\n    deviation:\n      - target: guidance/stalking/first-response\n        rationale: \"Our force attends every report within 1 hour under the local agreement.\"\n        approved_by: \"ACC Crime\"\n        review_due: 2026-09-01\n\
          A deviation covers conflicts with its target page (or, with `#anchor`, that section)\n\
          until its `review_due` passes; after that the conflicts come back.\n\n\
          The check also warns when the national page a local page `overlays` was updated after\n\

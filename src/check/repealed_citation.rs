@@ -33,9 +33,15 @@ fn gone(site: &Site, t: usize) -> Option<Gone> {
         let successor = successor_id
             .as_deref()
             .and_then(|s| cited::page_by_id(site, s));
-        let name = describe(site, p);
+        // "which was repealed ..." when the cited summary records it; "; the Act was
+        // repealed ..." when a summary above it does.
+        let subject = if p == t {
+            "which".to_string()
+        } else {
+            format!("and {}", describe(site, p))
+        };
         let what = if repealed {
-            let mut w = format!("{name} was repealed");
+            let mut w = format!("{subject} was repealed");
             if let Some(on) = repeal.and_then(|r| r.on) {
                 w.push_str(&format!(" on {on}"));
             }
@@ -44,7 +50,11 @@ fn gone(site: &Site, t: usize) -> Option<Gone> {
             }
             w
         } else {
-            format!("{name} has been superseded")
+            let by = successor.map_or_else(
+                || format!("`{}`", successor_id.as_deref().unwrap_or("")),
+                |s| describe(site, s),
+            );
+            format!("{subject} has been superseded by {by}")
         };
         let span_keys: &[&str] = if repeal.is_some() {
             &["repealed", "legislation.status", "legislation.superseded_by"]
@@ -110,7 +120,7 @@ impl Check for RepealedCitation {
                 let summary = &site.pages[g.page];
                 let mut d = Diagnostic::error(
                     self.name(),
-                    format!("cites {}: {}", describe(site, c.target), g.what),
+                    format!("cites {}, {}", describe(site, c.target), g.what),
                 )
                 .at_label(c.file, c.range.clone(), "cited here")
                 .related(

@@ -59,9 +59,8 @@ impl Check for UnknownCitation {
                     CitationTarget::UnknownAct => (
                         match c.section {
                             Some(_) => format!(
-                                "no legal summary for {}, and no summary declares the {}",
-                                provision_name(c),
-                                act_name(c)
+                                "no legal summary for {} (no summary declares that act)",
+                                provision_name(c)
                             ),
                             None => format!(
                                 "the {} has no legal summary, and `site.yaml` `acts` does not list it",
