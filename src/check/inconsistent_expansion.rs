@@ -32,7 +32,9 @@ impl Check for InconsistentExpansion {
         let site = cx.site;
         // What the glossary accepts for each abbreviation: its term and synonyms, where they
         // spell it.
-        let mut glossary: BTreeMap<String, (usize, BTreeSet<Vec<String>>)> = BTreeMap::new();
+        #[allow(clippy::type_complexity)]
+        let mut glossary: BTreeMap<String, (usize, BTreeSet<Vec<String>>, BTreeSet<Vec<String>>)> =
+            BTreeMap::new();
         for (gi, g) in site.glossary.iter().enumerate() {
             let Some(a) = g.abbreviation.as_deref().and_then(abbrev::base) else {
                 continue;
@@ -42,8 +44,14 @@ impl Check for InconsistentExpansion {
                 .filter(|t| abbrev::expands(&a, t))
                 .map(|t| abbrev::normalise(t))
                 .collect();
+            // A deprecated variant is `deprecated-term`'s finding, the more specific one.
+            let deprecated: BTreeSet<Vec<String>> = g
+                .deprecated
+                .iter()
+                .map(|d| abbrev::normalise(&d.variant))
+                .collect();
             if !forms.is_empty() {
-                glossary.entry(a).or_insert((gi, forms));
+                glossary.entry(a).or_insert((gi, forms, deprecated));
             }
         }
         let mut all: BTreeMap<String, Vec<(usize, Expansion)>> = BTreeMap::new();
@@ -55,14 +63,17 @@ impl Check for InconsistentExpansion {
         for (abbr, list) in all {
             // Each differing form once per page.
             let mut reported: BTreeSet<(usize, Vec<String>)> = BTreeSet::new();
-            if let Some((gi, forms)) = glossary.get(&abbr) {
+            if let Some((gi, forms, deprecated)) = glossary.get(&abbr) {
                 let g = &site.glossary[*gi];
                 let Some(&gp) = site.by_id.get(&g.page) else {
                     continue;
                 };
                 let gpage = &site.pages[gp];
                 for (i, e) in &list {
-                    if forms.contains(&e.norm) || !reported.insert((*i, e.norm.clone())) {
+                    if forms.contains(&e.norm)
+                        || deprecated.contains(&e.norm)
+                        || !reported.insert((*i, e.norm.clone()))
+                    {
                         continue;
                     }
                     let Some((file, range)) = place(site, *i, e.block, &e.at) else {

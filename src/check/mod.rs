@@ -47,11 +47,6 @@ pub trait Check: Sync + Send {
     /// Stable kebab-case name.
     fn name(&self) -> &'static str;
     fn default_severity(&self) -> Severity;
-    /// True for a check whose findings carry their own severities (the default severity is
-    /// then the most serious); `site.yaml` still overrides them all.
-    fn own_severities(&self) -> bool {
-        false
-    }
     /// One line: what the check finds.
     fn summary(&self) -> &'static str;
     /// `waymark check --explain NAME`: what it does, why, an example and how to fix it.
@@ -153,6 +148,11 @@ pub fn explain(name: &str) -> Option<String> {
 }
 
 /// Runs every enabled check in parallel; output order is fixed by sorting afterwards.
+///
+/// Severity: `site.yaml` `checks:` overrides every finding of a check; otherwise a finding
+/// keeps the check's default, or a lower severity the check chose for it (a local page that
+/// has not caught up with national guidance is a warning of an error-level check).
+///
 /// Contradictions between a force's local page and national guidance then become
 /// `overlay-conflict` findings. Suppressions are applied by the caller, over every finding of
 /// the run ([`suppress::apply`]).
@@ -162,19 +162,19 @@ pub fn run(cx: &CheckContext) -> Vec<Diagnostic> {
     let per_check: Vec<Vec<Diagnostic>> = checks
         .par_iter()
         .map(|c| {
-            let configured = cfg.check(c.name()).and_then(|cc| cc.severity);
-            let severity = match configured {
+            let configured = match cfg.check(c.name()).and_then(|cc| cc.severity) {
                 Some(None) => return Vec::new(),
                 Some(Some(s)) => Some(s),
-                None if c.own_severities() => None,
-                None => Some(c.default_severity()),
+                None => None,
             };
             let mut out = Vec::new();
             c.run(cx, &mut out);
-            if let Some(severity) = severity {
-                for d in &mut out {
-                    d.severity = severity;
-                }
+            for d in &mut out {
+                d.severity = match configured {
+                    Some(s) => s,
+                    // `Severity` orders Error < Warning < Info: keep the less severe.
+                    None => d.severity.max(c.default_severity()),
+                };
             }
             out
         })

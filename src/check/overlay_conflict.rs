@@ -30,9 +30,6 @@ impl Check for OverlayConflict {
     fn default_severity(&self) -> Severity {
         Severity::Error
     }
-    fn own_severities(&self) -> bool {
-        true
-    }
     fn summary(&self) -> &'static str {
         "a force's local page contradicts national guidance, or has not caught up with it"
     }

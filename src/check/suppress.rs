@@ -230,6 +230,9 @@ fn on_page(site: &Site, i: usize, l: &Label, primary: bool) -> bool {
 
 fn in_target(site: &Site, t: &Target, l: &Label) -> bool {
     let Some(p) = t.page else { return false };
+    if t.anchor_missing {
+        return false;
+    }
     if l.file != site.pages[p].file {
         return false;
     }

@@ -298,3 +298,96 @@ fn every_new_check_explains_itself_with_an_example() {
         assert!(text.starts_with(name) && text.contains("Example") && text.contains("Fix"), "{name}: {text}");
     }
 }
+
+/// Seeded mutations of a clean corpus: each plants one problem and must give exactly one
+/// finding, of the right check, at the right line; the unmutated corpus gives none.
+#[test]
+fn seeded_mutations_give_exactly_their_finding() {
+    let clean = site("mutations");
+    let (v, code) = clean.check_json(&["--deny", "warnings"]);
+    assert_eq!(all_checks(&v), Vec::<String>::new());
+    assert_eq!(code, 0);
+    let cases: &[(&str, &str, &str, &str, u64)] = &[
+        ("orders.md", "A stalking protection order (SPO)", "A stalking prevention order (SPO)", "deprecated-term", 12),
+        ("orders.md", "applies_to: [england-and-wales]", "applies_to: [england-and-wales, scotland]", "scope-mismatch", 10),
+        ("orders.md", "s.360 of the Sentencing Act 2020", "s.5 PHA 1997", "repealed-citation", 10),
+        ("orders.md", "review_due: 2027-06-01", "review_due: 2026-11-27", "review-overdue", 5),
+        ("orders.md", "it.\n", "it. An independent stalking advocate (ISAC) can help.\n", "inconsistent-expansion", 12),
+        ("advocacy.md", "An independent stalking advocacy caseworker (ISAC) supports", "An ISAC supports", "undefined-abbreviation", 9),
+        ("advocacy.md", "updated: 2026-01-10", "updated: 2016-01-10", "predates-amendment", 12),
+        ("advocacy.md", "s.4A PHA 1997", "s.4B PHA 1997", "unknown-citation", 12),
+    ];
+    for (file, from, to, check, line) in cases {
+        let s = site("mutations");
+        let path = format!("content/guidance/{file}");
+        let text = s.read(&path);
+        assert!(text.contains(from), "{from}");
+        s.write(&path, &text.replacen(from, to, 1));
+        let (v, _) = s.check_json(&[]);
+        let got: Vec<(String, String, u64)> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| (d["check"].as_str().unwrap().to_string(), d["file"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(got, vec![(check.to_string(), path.clone(), *line)], "mutation {from:?} -> {to:?}");
+    }
+}
+
+#[test]
+fn json_sarif_github_and_line_agree_on_a_finding_with_related_places() {
+    let s = site("predates");
+    let (v, code) = s.check_json(&[]);
+    assert_eq!(code, 0, "warnings do not fail the check");
+    let (_, code) = s.check_json(&["--deny", "warnings"]);
+    assert_eq!(code, 1, "--deny warnings does");
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["check"] == "predates-amendment").unwrap();
+    for key in ["check", "severity", "file", "line", "column", "message", "help", "related"] {
+        assert!(!d[key].is_null(), "{key} in {d}");
+    }
+    assert_eq!(v["summary"]["warnings"], 1);
+    assert_eq!(d["related"][1]["message"], "the amendment");
+
+    let sarif: Value = serde_json::from_slice(&s.run(&["check", "--today", "2026-11-28", "--format", "sarif"]).stdout).unwrap();
+    let run = &sarif["runs"][0];
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    for name in ["repealed-citation", "unknown-citation", "predates-amendment", "scope-mismatch", "deprecated-term", "undefined-abbreviation", "inconsistent-expansion", "review-overdue", "overlay-conflict", "suppression"] {
+        assert!(rules.contains(&name), "{name} in {rules:?}");
+    }
+    let r = &run["results"][0];
+    assert_eq!(r["ruleId"], "predates-amendment");
+    assert_eq!(r["level"], "warning");
+    assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], "predates-amendment");
+    assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
+    assert_eq!(r["relatedLocations"][1]["physicalLocation"]["artifactLocation"]["uri"], "content/legislation/pha-1997/s4a.md");
+    assert_eq!(r["relatedLocations"][1]["physicalLocation"]["region"]["startLine"], 13);
+    assert_eq!(r["partialFingerprints"]["waymark/v1"], d["fingerprint"]);
+
+    let gh = stdout(&s.run(&["check", "--today", "2026-11-28", "--format", "github"]));
+    assert!(gh.starts_with("::warning file=content/guidance/sentencing.md,line=9,col=32,title=waymark predates-amendment::this page was last updated on 2016-05-01"), "{gh}");
+    let line = stdout(&s.run(&["check", "--today", "2026-11-28", "--format", "line"]));
+    assert!(line.starts_with("content/guidance/sentencing.md:9:32: warning[predates-amendment]: this page was last updated on 2016-05-01, before s.4A"), "{line}");
+}
+
+#[test]
+fn github_annotations_carry_only_the_top_findings() {
+    let s = site("");
+    for k in 0..12 {
+        s.write(&format!("content/guidance/p{k:02}.md"), &format!("---\ntitle: P{k}\nsummary: s.\nreview_due: 2026-01-01\n---\n\nA stalking prevention order.\n"));
+    }
+    let gh = stdout(&s.run(&["check", "--today", "2026-11-28", "--format", "github"]));
+    assert_eq!(gh.lines().filter(|l| l.starts_with("::warning")).count(), 10, "{gh}");
+    assert!(gh.ends_with("::notice title=waymark::14 more findings not annotated; run `waymark check` for the full list\n"), "{gh}");
+}
+
+fn human(s: &TestSite) -> String {
+    stdout(&s.run(&["check", "--today", "2026-11-28"]))
+}
+
+#[test]
+fn human_output_snapshots() {
+    insta::assert_snapshot!("repealed_citation", human(&site("repealed")));
+    insta::assert_snapshot!("predates_amendment", human(&site("predates")));
+    insta::assert_snapshot!("undefined_abbreviation", human(&site("abbrev")));
+    insta::assert_snapshot!("inconsistent_expansion", human(&site("expansion")));
+}

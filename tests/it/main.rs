@@ -6,4 +6,5 @@ mod support;
 mod content;
 mod core;
 mod currency;
+mod suppression;
 mod theme;
