@@ -50,8 +50,8 @@ pub struct PageAbbreviations {
 
 /// Words that are shouted in capitals ("do NOT") rather than abbreviations.
 const EMPHASIS: &[&str] = &[
-    "ALWAYS", "AND", "DO", "DON'T", "IMPORTANT", "MUST", "NEVER", "NOT", "NOTE", "ONLY", "OR",
-    "SHOULD", "THE", "WARNING",
+    "ALWAYS", "AND", "DO", "DON'T", "IMPORTANT", "MUST", "NEVER", "NOT", "NOTE", "OK", "ONLY",
+    "OR", "SHOULD", "THE", "WARNING",
 ];
 
 /// Common words that are abbreviations only when they stand alone: next to another word in
@@ -224,16 +224,25 @@ fn expansion_after<'a>(
     })
 }
 
-/// Lower-case stemmed words of an expansion, so "Stalking Protection Orders" and "stalking
-/// protection order" compare equal.
+/// Lower-case singular words of an expansion, so "Stalking Protection Orders" and "stalking
+/// protection order" compare equal. Only plural and possessive endings go: "protective" and
+/// "protection" are different words.
 pub fn normalise(text: &str) -> Vec<String> {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '&'))
+    text.replace(['\'', '\u{2019}'], "")
+        .split(|c: char| !(c.is_alphanumeric() || c == '&'))
         .filter(|w| !w.is_empty())
         .map(|w| {
+            let w = w.to_lowercase();
             if w == "&" {
                 "and".to_string()
+            } else if let Some(s) = w.strip_suffix("ies").filter(|s| s.len() > 2) {
+                format!("{s}y")
+            } else if w.ends_with("ss") || w.len() <= 3 {
+                w
+            } else if let Some(s) = w.strip_suffix('s') {
+                s.to_string()
             } else {
-                crate::analysis::stem::stem(&w.to_lowercase())
+                w
             }
         })
         .collect()
@@ -246,6 +255,47 @@ pub fn expands(abbr: &str, text: &str) -> bool {
     PASSES.iter().any(|&inner| spells(&letters(abbr), &ps, inner))
 }
 
+const QUOTES: &[char] = &['"', '\'', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}'];
+
+/// Capitals that are part of a reference rather than an abbreviation a reader needs spelt
+/// out: a judgment's court code ("[2004] EWHC 2782"), a statutory instrument number
+/// ("SI 2020/26"), a time ("5 PM"), a postcode ("SW1A 2AA").
+fn is_reference(text: &str, ws: &[Word], k: usize) -> bool {
+    let w = &ws[k];
+    let next = ws.get(k + 1).map(|n| n.text);
+    let prev = k.checked_sub(1).map(|p| ws[p].text);
+    if text[..w.range.start].trim_end().ends_with(']') {
+        return true;
+    }
+    let year = |t: &str| t.len() == 4 && t.chars().all(|c| c.is_ascii_digit());
+    if matches!(w.text, "SI" | "SSI" | "UKSI" | "WSI" | "NISR")
+        && next.is_some_and(year)
+        && text[ws[k + 1].range.end..].starts_with('/')
+    {
+        return true;
+    }
+    if matches!(w.text, "AM" | "PM") && prev.is_some_and(|p| p.chars().all(|c| c.is_ascii_digit())) {
+        return true;
+    }
+    is_postcode(w.text, next)
+}
+
+/// A UK postcode's outward code followed by its inward code ("SW1A 2AA", "M1 1AE").
+fn is_postcode(outward: &str, inward: Option<&str>) -> bool {
+    let o: Vec<char> = outward.chars().collect();
+    let letters = o.iter().take_while(|c| c.is_ascii_uppercase()).count();
+    let shape_out = (1..=2).contains(&letters)
+        && o.len() > letters
+        && o.len() <= letters + 2
+        && o[letters].is_ascii_digit()
+        && o[letters + 1..].iter().all(|c| c.is_ascii_alphanumeric());
+    let shape_in = inward.is_some_and(|i| {
+        let c: Vec<char> = i.chars().collect();
+        c.len() == 3 && c[0].is_ascii_digit() && c[1].is_ascii_uppercase() && c[2].is_ascii_uppercase()
+    });
+    shape_out && shape_in
+}
+
 /// Scans one piece of text (a block or the title).
 fn scan_text(
     text: &str,
@@ -255,7 +305,6 @@ fn scan_text(
     out: &mut PageAbbreviations,
 ) {
     let ws = words(text);
-    let bytes = text.as_bytes();
     let caps = |w: &Word| {
         w.text.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && w.text.chars().all(|c| !c.is_lowercase())
@@ -265,8 +314,7 @@ fn scan_text(
         if skip(w) {
             continue;
         }
-        // Neutral citations of judgments: "[2004] EWHC 2782 (Admin)".
-        if text[..w.range.start].trim_end().ends_with(']') {
+        if is_reference(text, &ws, k) {
             continue;
         }
         if COMMON.contains(&abbr.as_str()) {
@@ -282,8 +330,11 @@ fn scan_text(
             at: w.range.clone(),
             order: (order, w.range.start),
         });
-        let open_before = w.range.start > 0 && bytes[w.range.start - 1] == b'(';
-        let close_after = bytes.get(w.range.end) == Some(&b')');
+        // "(SPO)", also quoted: "('SPO')", "(“SPO”)".
+        let before = text[..w.range.start].trim_end_matches(QUOTES);
+        let after = text[w.range.end..].trim_start_matches(QUOTES);
+        let open_before = before.ends_with('(');
+        let close_after = after.starts_with(')');
         if open_before && close_after {
             // "stalking protection order (SPO)"
             if let Some(win) = expansion_before(&abbr, &ws, k) {
@@ -446,7 +497,7 @@ mod tests {
         assert_eq!(e, [("SPO", "stalking protection order"), ("ISAC", "independent stalking advocacy caseworker")]);
         let u: Vec<&str> = s.uses.iter().map(|u| u.abbr.as_str()).collect();
         assert_eq!(u, ["SPO", "ISAC", "SPO"]);
-        let s = scan("The order (SPO) and MARAC (see below) and DO NOT CALL US.");
+        let s = scan("The order (SPO) and MARAC (see below) and DO NOT CALL US. At 5 PM, SI 2020/26, SW1A 2AA, [2019] UKSC 5.");
         assert!(s.expansions.is_empty());
         let u: Vec<&str> = s.uses.iter().map(|u| u.abbr.as_str()).collect();
         assert_eq!(u, ["SPO", "MARAC"]);

@@ -192,6 +192,7 @@ pub fn jurisdiction_parts(j: &str) -> BTreeSet<String> {
     let norm: String = j
         .trim()
         .to_lowercase()
+        .replace('&', " and ")
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect();
@@ -200,17 +201,22 @@ pub fn jurisdiction_parts(j: &str) -> BTreeSet<String> {
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    let parts: &[&str] = match norm.as_str() {
-        "england-and-wales" | "england-wales" | "e-w" | "ew" => &["england", "wales"],
-        "united-kingdom" | "uk" => &["england", "wales", "scotland", "northern-ireland"],
-        "great-britain" | "gb" => &["england", "wales", "scotland"],
-        "england-wales-and-northern-ireland" | "england-and-wales-and-northern-ireland" => {
-            &["england", "wales", "northern-ireland"]
-        }
-        "ni" => &["northern-ireland"],
-        _ => return BTreeSet::from([norm]),
-    };
-    parts.iter().map(|s| s.to_string()).collect()
+    let mut out = BTreeSet::new();
+    // "england-and-wales-and-northern-ireland": each named part.
+    for piece in norm.split("-and-") {
+        let parts: &[&str] = match piece {
+            "united-kingdom" | "uk" => &["england", "wales", "scotland", "northern-ireland"],
+            "great-britain" | "gb" => &["england", "wales", "scotland"],
+            "england-wales" | "e-w" | "ew" => &["england", "wales"],
+            "ni" => &["northern-ireland"],
+            other => {
+                out.insert(other.to_string());
+                continue;
+            }
+        };
+        out.extend(parts.iter().map(|s| s.to_string()));
+    }
+    out
 }
 
 /// The front-matter keys of a page's `reviewed_against`, by canonical page index.
@@ -257,4 +263,20 @@ pub fn is_history(sentence: &str) -> bool {
         "previously",
     ];
     CUES.iter().any(|c| lower.contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jurisdictions_split_into_their_parts() {
+        let p = |s: &str| jurisdiction_parts(s).into_iter().collect::<Vec<_>>();
+        assert_eq!(p("england-and-wales"), ["england", "wales"]);
+        assert_eq!(p("England & Wales"), ["england", "wales"]);
+        assert_eq!(p("United Kingdom"), ["england", "northern-ireland", "scotland", "wales"]);
+        assert_eq!(p("england-and-wales-and-northern-ireland"), ["england", "northern-ireland", "wales"]);
+        assert_eq!(p("Northern Ireland"), ["northern-ireland"]);
+        assert_eq!(p("isle-of-man"), ["isle-of-man"]);
+    }
 }

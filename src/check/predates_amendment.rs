@@ -29,9 +29,13 @@ impl Check for PredatesAmendment {
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         for (i, page) in site.pages.iter().enumerate() {
-            let (updated, key) = match (page.fm.updated, page.fm.first_published) {
-                (Some(d), _) => (d, "updated"),
-                (None, Some(d)) => (d, "first_published"),
+            // The page's last change: `updated`, else its newest `changes` entry, else when it
+            // was first published.
+            let newest_change = page.fm.changes.iter().map(|c| c.date).max();
+            let (updated, key) = match (page.fm.updated, newest_change, page.fm.first_published) {
+                (Some(d), _, _) => (d, "updated"),
+                (None, Some(d), _) => (d, "changes"),
+                (None, None, Some(d)) => (d, "first_published"),
                 _ => continue,
             };
             let reviews = cited::reviews(site, page);
