@@ -16,12 +16,20 @@ use crate::parse::markdown::Doc;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+/// Where on a page a word is: the title and summary (front matter, shown above the body) or
+/// a block of the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Title,
+    Summary,
+    Block(usize),
+}
+
 /// One use of an abbreviation (the first use on a page is what matters).
 #[derive(Debug, Clone)]
 pub struct Use {
     pub abbr: String,
-    /// Block index in the page's `Doc`, or `None` for the page title.
-    pub block: Option<usize>,
+    pub block: Source,
     /// Place in the block's text.
     pub at: Range<usize>,
     /// Reading order on the page.
@@ -36,7 +44,7 @@ pub struct Expansion {
     pub text: String,
     /// Lower-case, stemmed words, for comparing expansions.
     pub norm: Vec<String>,
-    pub block: Option<usize>,
+    pub block: Source,
     /// The expansion's words in the block's text.
     pub at: Range<usize>,
     pub order: (usize, usize),
@@ -50,8 +58,21 @@ pub struct PageAbbreviations {
 
 /// Words that are shouted in capitals ("do NOT") rather than abbreviations.
 const EMPHASIS: &[&str] = &[
-    "ALWAYS", "AND", "DO", "DON'T", "IMPORTANT", "MUST", "NEVER", "NOT", "NOTE", "OK", "ONLY",
-    "OR", "SHOULD", "THE", "WARNING",
+    "ALWAYS",
+    "AND",
+    "DO",
+    "DON'T",
+    "IMPORTANT",
+    "MUST",
+    "NEVER",
+    "NOT",
+    "NOTE",
+    "OK",
+    "ONLY",
+    "OR",
+    "SHOULD",
+    "THE",
+    "WARNING",
 ];
 
 /// Common words that are abbreviations only when they stand alone: next to another word in
@@ -59,14 +80,14 @@ const EMPHASIS: &[&str] = &[
 const COMMON: &[&str] = &[
     "A", "ALL", "AN", "ANY", "ARE", "AS", "AT", "BE", "BY", "CALL", "CAN", "FOR", "FROM", "HAS",
     "HAVE", "HE", "IF", "IN", "IS", "IT", "ITS", "MAY", "ME", "MY", "NEED", "NO", "NOW", "OF",
-    "ON", "OUT", "SHE", "SO", "STOP", "THEY", "THIS", "TO", "UP", "US", "WE", "WHO", "WILL",
-    "YES", "YOU", "YOUR",
+    "ON", "OUT", "SHE", "SO", "STOP", "THEY", "THIS", "TO", "UP", "US", "WE", "WHO", "WILL", "YES",
+    "YOU", "YOUR",
 ];
 
 /// Function words that may be skipped inside an expansion.
 const STOP: &[&str] = &[
-    "a", "against", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or",
-    "the", "to", "under", "with", "&",
+    "a", "against", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+    "to", "under", "with", "&",
 ];
 
 /// The abbreviation a word uses (its singular, without a possessive), if it is one.
@@ -252,7 +273,9 @@ pub fn normalise(text: &str) -> Vec<String> {
 pub fn expands(abbr: &str, text: &str) -> bool {
     let ws = words(text);
     let ps = parts(&ws);
-    PASSES.iter().any(|&inner| spells(&letters(abbr), &ps, inner))
+    PASSES
+        .iter()
+        .any(|&inner| spells(&letters(abbr), &ps, inner))
 }
 
 const QUOTES: &[char] = &['"', '\'', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201d}'];
@@ -274,7 +297,8 @@ fn is_reference(text: &str, ws: &[Word], k: usize) -> bool {
     {
         return true;
     }
-    if matches!(w.text, "AM" | "PM") && prev.is_some_and(|p| p.chars().all(|c| c.is_ascii_digit())) {
+    if matches!(w.text, "AM" | "PM") && prev.is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+    {
         return true;
     }
     is_postcode(w.text, next)
@@ -291,20 +315,42 @@ fn is_postcode(outward: &str, inward: Option<&str>) -> bool {
         && o[letters + 1..].iter().all(|c| c.is_ascii_alphanumeric());
     let shape_in = inward.is_some_and(|i| {
         let c: Vec<char> = i.chars().collect();
-        c.len() == 3 && c[0].is_ascii_digit() && c[1].is_ascii_uppercase() && c[2].is_ascii_uppercase()
+        c.len() == 3
+            && c[0].is_ascii_digit()
+            && c[1].is_ascii_uppercase()
+            && c[2].is_ascii_uppercase()
     });
     shape_out && shape_in
 }
 
-/// Scans one piece of text (a block or the title).
+/// Scans one piece of text (a block, the title or the summary).
 fn scan_text(
     text: &str,
-    block: Option<usize>,
+    block: Source,
     order: usize,
     skip: &dyn Fn(&Word) -> bool,
     out: &mut PageAbbreviations,
 ) {
-    let ws = words(text);
+    // "SPO-related", "pre-SPO": the abbreviation inside a hyphenated word is a use ("S-DASH",
+    // an abbreviation with a hyphen, stays whole).
+    let ws: Vec<Word> = words(text)
+        .into_iter()
+        .flat_map(|w| {
+            if !w.text.contains('-') || base(w.text).is_some() {
+                return vec![w];
+            }
+            let mut parts = Vec::new();
+            let mut at = w.range.start;
+            for p in w.text.split('-') {
+                parts.push(Word {
+                    text: &text[at..at + p.len()],
+                    range: at..at + p.len(),
+                });
+                at += p.len() + 1;
+            }
+            parts.into_iter().filter(|p| !p.text.is_empty()).collect()
+        })
+        .collect();
     let caps = |w: &Word| {
         w.text.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && w.text.chars().all(|c| !c.is_lowercase())
@@ -380,8 +426,12 @@ pub fn scan_page(site: &Site, i: usize) -> PageAbbreviations {
     let page: &Page = &site.pages[i];
     let doc: &Doc = &site.docs[i];
     let mut out = PageAbbreviations::default();
-    scan_text(page.title(), None, 0, &|_| false, &mut out);
-    // The title is not body text: its uses do not count, only its expansions.
+    // The title and summary are shown above the body: their expansions define, their uses
+    // are not body text.
+    scan_text(page.title(), Source::Title, 0, &|_| false, &mut out);
+    if let Some(summary) = page.fm.summary.as_deref() {
+        scan_text(summary, Source::Summary, 0, &|_| false, &mut out);
+    }
     out.uses.clear();
     let cited: Vec<Range<usize>> = doc.citations.iter().map(|c| c.range.clone()).collect();
     for (n, k) in in_order(&doc.blocks).into_iter().enumerate() {
@@ -391,7 +441,7 @@ pub fn scan_page(site: &Site, i: usize) -> PageAbbreviations {
             in_code(b, &page.body.text, w.range.start)
                 || cited.iter().any(|r| r.start <= pos && pos < r.end)
         };
-        scan_text(&b.text, Some(k), n + 1, &skip, &mut out);
+        scan_text(&b.text, Source::Block(k), n + 1, &skip, &mut out);
     }
     out
 }
@@ -467,7 +517,10 @@ mod tests {
         for (a, t) in [
             ("SPO", "stalking protection order"),
             ("SPO", "Stalking Protection Orders"),
-            ("HMICFRS", "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services"),
+            (
+                "HMICFRS",
+                "His Majesty's Inspectorate of Constabulary and Fire & Rescue Services",
+            ),
             ("MARAC", "Multi-Agency Risk Assessment Conference"),
             ("SPOC", "single point of contact"),
             ("VAWG", "violence against women and girls"),
@@ -479,27 +532,45 @@ mod tests {
         ] {
             assert!(expands(a, t), "{a} <- {t}");
         }
-        for (a, t) in [("SPO", "see below"), ("PIN", "the notice"), ("CPS", "prosecutors")] {
+        for (a, t) in [
+            ("SPO", "see below"),
+            ("PIN", "the notice"),
+            ("CPS", "prosecutors"),
+        ] {
             assert!(!expands(a, t), "{a} <- {t}");
         }
     }
 
     fn scan(text: &str) -> PageAbbreviations {
         let mut out = PageAbbreviations::default();
-        scan_text(text, Some(0), 1, &|_| false, &mut out);
+        scan_text(text, Source::Block(0), 1, &|_| false, &mut out);
         out
     }
 
     #[test]
     fn finds_both_forms_and_only_the_spelled_words() {
-        let s = scan("Apply for a stalking protection order (SPO). The ISAC (independent stalking advocacy caseworker) helps. SPOs last.");
-        let e: Vec<(&str, &str)> = s.expansions.iter().map(|e| (e.abbr.as_str(), e.text.as_str())).collect();
-        assert_eq!(e, [("SPO", "stalking protection order"), ("ISAC", "independent stalking advocacy caseworker")]);
+        let s = scan(
+            "Apply for a stalking protection order (SPO). The ISAC (independent stalking advocacy caseworker) helps. SPOs last.",
+        );
+        let e: Vec<(&str, &str)> = s
+            .expansions
+            .iter()
+            .map(|e| (e.abbr.as_str(), e.text.as_str()))
+            .collect();
+        assert_eq!(
+            e,
+            [
+                ("SPO", "stalking protection order"),
+                ("ISAC", "independent stalking advocacy caseworker")
+            ]
+        );
         let u: Vec<&str> = s.uses.iter().map(|u| u.abbr.as_str()).collect();
         assert_eq!(u, ["SPO", "ISAC", "SPO"]);
-        let s = scan("The order (SPO) and MARAC (see below) and DO NOT CALL US. At 5 PM, SI 2020/26, SW1A 2AA, [2019] UKSC 5.");
+        let s = scan(
+            "The order (SPO) and MARAC (see below) and DO NOT CALL US. At 5 PM, SI 2020/26, SW1A 2AA, [2019] UKSC 5. A FOUR-stage, S-DASH.",
+        );
         assert!(s.expansions.is_empty());
         let u: Vec<&str> = s.uses.iter().map(|u| u.abbr.as_str()).collect();
-        assert_eq!(u, ["SPO", "MARAC"]);
+        assert_eq!(u, ["SPO", "MARAC", "FOUR", "S-DASH"]);
     }
 }

@@ -138,9 +138,9 @@ pub fn chain(site: &Site, t: usize) -> Vec<usize> {
     if let Some((section, subs)) = l.provision.as_deref().and_then(parse_provision) {
         let mut subs = subs;
         while subs.pop().is_some() {
-            if let Some(&p) = site
-                .provisions
-                .get(&(act.clone(), Some(section.clone()), subs.clone()))
+            if let Some(&p) =
+                site.provisions
+                    .get(&(act.clone(), Some(section.clone()), subs.clone()))
                 && !out.contains(&p)
             {
                 out.push(p);
@@ -180,10 +180,7 @@ pub fn normalise_id(s: &str) -> &str {
 /// The page an id names, through aliases too.
 pub fn page_by_id(site: &Site, id: &str) -> Option<usize> {
     let id = normalise_id(id);
-    site.by_id
-        .get(id)
-        .or_else(|| site.aliases.get(id))
-        .copied()
+    site.by_id.get(id).or_else(|| site.aliases.get(id)).copied()
 }
 
 /// Jurisdictions as their smallest parts: `england-and-wales` is England and Wales,
@@ -274,8 +271,14 @@ mod tests {
         let p = |s: &str| jurisdiction_parts(s).into_iter().collect::<Vec<_>>();
         assert_eq!(p("england-and-wales"), ["england", "wales"]);
         assert_eq!(p("England & Wales"), ["england", "wales"]);
-        assert_eq!(p("United Kingdom"), ["england", "northern-ireland", "scotland", "wales"]);
-        assert_eq!(p("england-and-wales-and-northern-ireland"), ["england", "northern-ireland", "wales"]);
+        assert_eq!(
+            p("United Kingdom"),
+            ["england", "northern-ireland", "scotland", "wales"]
+        );
+        assert_eq!(
+            p("england-and-wales-and-northern-ireland"),
+            ["england", "northern-ireland", "wales"]
+        );
         assert_eq!(p("Northern Ireland"), ["northern-ireland"]);
         assert_eq!(p("isle-of-man"), ["isle-of-man"]);
     }

@@ -109,7 +109,8 @@ impl Check for DeprecatedTerm {
                         continue;
                     }
                     for s in 0..=ws.len() - n {
-                        let hit = (0..n).all(|j| same_word(&folded[s + j], &v.words[j], j == n - 1));
+                        let hit =
+                            (0..n).all(|j| same_word(&folded[s + j], &v.words[j], j == n - 1));
                         if !hit || in_code(b, &page.body.text, ws[s].range.start) {
                             continue;
                         }

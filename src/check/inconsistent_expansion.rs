@@ -33,8 +33,10 @@ impl Check for InconsistentExpansion {
         // What the glossary accepts for each abbreviation: its term and synonyms, where they
         // spell it.
         #[allow(clippy::type_complexity)]
-        let mut glossary: BTreeMap<String, (usize, BTreeSet<Vec<String>>, BTreeSet<Vec<String>>)> =
-            BTreeMap::new();
+        let mut glossary: BTreeMap<
+            String,
+            (usize, BTreeSet<Vec<String>>, BTreeSet<Vec<String>>),
+        > = BTreeMap::new();
         for (gi, g) in site.glossary.iter().enumerate() {
             let Some(a) = g.abbreviation.as_deref().and_then(abbrev::base) else {
                 continue;

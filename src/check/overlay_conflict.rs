@@ -63,8 +63,7 @@ impl Check for OverlayConflict {
             if national.origin != Origin::National {
                 continue;
             }
-            let Some(national_updated) = national.fm.updated.or(national.fm.first_published)
-            else {
+            let Some(national_updated) = national.fm.updated.or(national.fm.first_published) else {
                 continue;
             };
             let (local_updated, key) = match (p.fm.updated, p.fm.first_published) {
@@ -113,7 +112,11 @@ fn file_pages(site: &Site) -> BTreeMap<FileId, usize> {
 /// findings at the local page. `severity` overrides the original severity when `site.yaml`
 /// sets one; `None` drops them (the check is off).
 pub fn reclassify(site: &Site, severity: Option<Option<Severity>>, diags: &mut Vec<Diagnostic>) {
-    if !site.pages.iter().any(|p| matches!(p.origin, Origin::Overlay(_))) {
+    if !site
+        .pages
+        .iter()
+        .any(|p| matches!(p.origin, Origin::Overlay(_)))
+    {
         return;
     }
     let pages = file_pages(site);
@@ -160,8 +163,14 @@ pub fn reclassify(site: &Site, severity: Option<Option<Severity>>, diags: &mut V
             .get(&local.file)
             .and_then(|&i| site.pages[i].fm.overlay.as_ref())
             .and_then(|o| o.force.clone());
-        let who = force.map_or_else(|| "local procedure".to_string(), |f| format!("local procedure ({f})"));
-        d.message = format!("{who} contradicts national guidance ({original}): {}", d.message);
+        let who = force.map_or_else(
+            || "local procedure".to_string(),
+            |f| format!("local procedure ({f})"),
+        );
+        d.message = format!(
+            "{who} contradicts national guidance ({original}): {}",
+            d.message
+        );
         let deviation = "if the local procedure knowingly departs, record a `deviation` (target, rationale, approved_by, review_due) in its front matter";
         d.help = Some(match d.help.take() {
             Some(h) => format!("{h}; {deviation}"),

@@ -60,7 +60,9 @@ impl Check for PredatesAmendment {
                         if reviewed.is_some_and(|(d, _)| *d >= a.on) {
                             continue;
                         }
-                        if latest.is_none_or(|(_, _, b): (usize, usize, &crate::model::Amendment)| a.on > b.on) {
+                        if latest.is_none_or(
+                            |(_, _, b): (usize, usize, &crate::model::Amendment)| a.on > b.on,
+                        ) {
                             latest = Some((p, k, a));
                         }
                     }
@@ -86,7 +88,10 @@ impl Check for PredatesAmendment {
                 )
                 .related(
                     summary.file,
-                    cited::fm_span(summary, &[&format!("legislation.amended[{k}]"), "legislation.amended"]),
+                    cited::fm_span(
+                        summary,
+                        &[&format!("legislation.amended[{k}]"), "legislation.amended"],
+                    ),
                     "the amendment",
                 );
                 if let Some((d0, id)) = reviewed {

@@ -57,7 +57,11 @@ fn gone(site: &Site, t: usize) -> Option<Gone> {
             format!("{subject} has been superseded by {by}")
         };
         let span_keys: &[&str] = if repeal.is_some() {
-            &["repealed", "legislation.status", "legislation.superseded_by"]
+            &[
+                "repealed",
+                "legislation.status",
+                "legislation.superseded_by",
+            ]
         } else if repealed {
             &["legislation.status", "legislation.superseded_by"]
         } else {
@@ -114,6 +118,12 @@ impl Check for RepealedCitation {
                 }
                 // The provision's own summary (or the act page above it) may cite it freely.
                 if cited::chain(site, c.target).contains(&i) {
+                    continue;
+                }
+                // Nor the summary of the provision that replaced it, which says what it replaced.
+                if g.successor
+                    .is_some_and(|s| cited::chain(site, s).contains(&i))
+                {
                     continue;
                 }
                 reported.insert(c.target);

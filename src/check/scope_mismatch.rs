@@ -64,7 +64,9 @@ impl Check for ScopeMismatch {
                     continue;
                 };
                 let names = |v: &mut dyn Iterator<Item = &String>| {
-                    v.map(|j| jurisdiction_name(j)).collect::<Vec<_>>().join(", ")
+                    v.map(|j| jurisdiction_name(j))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 };
                 let summary = &site.pages[p];
                 let k = page

@@ -199,7 +199,10 @@ pub fn apply(site: &Site, today: Date, diags: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(on) = a.expired {
-            let target = a.with.as_ref().map_or("national guidance", |t| t.raw.as_str());
+            let target = a
+                .with
+                .as_ref()
+                .map_or("national guidance", |t| t.raw.as_str());
             report(
                 format!("the deviation from `{target}` expired on {on}: the conflicts it covered are reported again"),
                 "review the local procedure; if the deviation still stands, set a new `review_due`, otherwise remove it".into(),
@@ -253,7 +256,9 @@ fn matches(site: &Site, a: &Allowance, d: &Diagnostic) -> bool {
         .iter()
         .enumerate()
         .filter(|(_, (l, is_primary))| match &a.scope {
-            Scope::Block(f, r) => l.file == *f && r.start <= l.range.start && l.range.start < r.end.max(r.start + 1),
+            Scope::Block(f, r) => {
+                l.file == *f && r.start <= l.range.start && l.range.start < r.end.max(r.start + 1)
+            }
             Scope::Page(i) => on_page(site, *i, l, *is_primary),
             Scope::Nothing => false,
         })
@@ -499,7 +504,13 @@ fn allow_comments(html: &str, offset: usize) -> Vec<(String, Range<usize>)> {
 }
 
 /// Reads `CHECK[, CHECK] [with=TARGET]: reason`.
-fn parse_comment(site: &Site, inner: &str, scope: Scope, file: FileId, at: Range<usize>) -> Allowance {
+fn parse_comment(
+    site: &Site,
+    inner: &str,
+    scope: Scope,
+    file: FileId,
+    at: Range<usize>,
+) -> Allowance {
     let (head, reason) = match inner.split_once(':') {
         Some((h, r)) => (h, r.trim().to_string()),
         None => (inner, String::new()),
@@ -510,7 +521,10 @@ fn parse_comment(site: &Site, inner: &str, scope: Scope, file: FileId, at: Range
     for tok in head.split([',', ' ', '\t', '\n']).filter(|t| !t.is_empty()) {
         if let Some(t) = tok.strip_prefix("with=") {
             with = Some(target(site, t));
-        } else if tok.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        } else if tok
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
             checks.push(tok.to_string());
         } else {
             problems.push((

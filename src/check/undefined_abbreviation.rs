@@ -1,4 +1,4 @@
-use super::abbrev::{self, Use};
+use super::abbrev::{self, Source, Use};
 use super::{Check, CheckContext};
 use crate::diag::{Diagnostic, Severity};
 use crate::graph::Site;
@@ -93,29 +93,30 @@ impl Check for UndefinedAbbreviation {
     }
 }
 
-/// The file and range of a place in a block (the title has no body place: its line is used).
+/// The file and range of a place on a page: in a block of the body, or on the title's or
+/// summary's front-matter line.
 pub fn place(
     site: &Site,
     i: usize,
-    block: Option<usize>,
+    block: Source,
     at: &std::ops::Range<usize>,
 ) -> Option<(crate::diag::FileId, std::ops::Range<usize>)> {
     let page = &site.pages[i];
-    match block {
-        Some(b) => {
+    let (key, text) = match block {
+        Source::Block(b) => {
             let b = &site.docs[i].blocks[b];
-            page.body.locate(&b.body_range(at))
+            return page.body.locate(&b.body_range(at));
         }
-        None => {
-            let span = page.fm.span("title")?;
-            let text = &site.sources.get(page.file).text;
-            // Point at the words inside the title's line where they can be found.
-            let line = text.get(span.clone())?;
-            let want = page.title().get(at.clone())?;
-            match line.find(want) {
-                Some(k) => Some((page.file, span.start + k..span.start + k + want.len())),
-                None => Some((page.file, span)),
-            }
-        }
+        Source::Title => ("title", page.title()),
+        Source::Summary => ("summary", page.fm.summary.as_deref().unwrap_or("")),
+    };
+    let span = page.fm.span(key)?;
+    let file = &site.sources.get(page.file).text;
+    // Point at the words inside the key's line where they can be found there.
+    let line = file.get(span.clone())?;
+    let want = text.get(at.clone())?;
+    match line.find(want) {
+        Some(k) => Some((page.file, span.start + k..span.start + k + want.len())),
+        None => Some((page.file, span)),
     }
 }

@@ -66,7 +66,21 @@ mod tests {
 
     #[test]
     fn words_keep_inner_joiners_only() {
-        let w: Vec<&str> = words("Multi-agency (MARAC) officers' A&E -- SPOs, s.4A").iter().map(|w| w.text).collect();
-        assert_eq!(w, ["Multi-agency", "MARAC", "officers", "A&E", "SPOs", "s", "4A"]);
+        let w: Vec<&str> = words("Multi-agency (MARAC) officers' A&E -- SPOs, s.4A")
+            .iter()
+            .map(|w| w.text)
+            .collect();
+        assert_eq!(
+            w,
+            [
+                "Multi-agency",
+                "MARAC",
+                "officers",
+                "A&E",
+                "SPOs",
+                "s",
+                "4A"
+            ]
+        );
     }
 }

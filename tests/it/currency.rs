@@ -46,7 +46,12 @@ fn one(file: &str, line: u64, col: u64, msg: &str) -> Vec<(String, u64, u64, Str
 }
 
 fn all_checks(v: &Value) -> Vec<String> {
-    v["diagnostics"].as_array().unwrap().iter().map(|d| format!("{} {}:{}", d["check"], d["file"], d["line"])).collect()
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}:{}", d["check"], d["file"], d["line"]))
+        .collect()
 }
 
 #[test]
@@ -74,9 +79,19 @@ fn repealed_citation_at_the_first_citation_once_per_page() {
     assert_eq!(code, 1);
     let d = &v["diagnostics"][0];
     assert_eq!(d["severity"], "error");
-    assert_eq!(d["related"][0]["file"], "content/legislation/pha-1997/s5.md");
+    assert_eq!(
+        d["related"][0]["file"],
+        "content/legislation/pha-1997/s5.md"
+    );
     assert_eq!(d["related"][0]["line"], 14, "the `repealed:` line");
-    assert!(d["help"].as_str().unwrap().contains("s.360 of the Sentencing Act 2020 (`legislation/sentencing-act-2020/s360`)"), "{}", d["help"]);
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .contains("s.360 of the Sentencing Act 2020 (`legislation/sentencing-act-2020/s360`)"),
+        "{}",
+        d["help"]
+    );
 }
 
 #[test]
@@ -128,8 +143,20 @@ fn unknown_citations_once_per_page_and_provision() {
             ),
         ]
     );
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["line"] == 10).unwrap();
-    assert!(d["help"].as_str().unwrap().contains("content/legislation/pha-1997/s2.md"), "{}", d["help"]);
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["line"] == 10)
+        .unwrap();
+    assert!(
+        d["help"]
+            .as_str()
+            .unwrap()
+            .contains("content/legislation/pha-1997/s2.md"),
+        "{}",
+        d["help"]
+    );
     assert_eq!(d["severity"], "warning");
 }
 
@@ -145,9 +172,26 @@ fn predates_amendment_unless_reviewed_or_updated_since() {
             "this page was last updated on 2016-05-01, before s.4A of the Protection from Harassment Act 1997 was amended on 2017-04-03 by Policing and Crime Act 2017 s.175 (maximum raised from 5 to 10 years)"
         )
     );
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["check"] == "predates-amendment").unwrap();
-    assert_eq!((d["related"][0]["file"].as_str(), d["related"][0]["line"].as_u64()), (Some("content/guidance/sentencing.md"), Some(4)));
-    assert_eq!((d["related"][1]["file"].as_str(), d["related"][1]["line"].as_u64()), (Some("content/legislation/pha-1997/s4a.md"), Some(13)));
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["check"] == "predates-amendment")
+        .unwrap();
+    assert_eq!(
+        (
+            d["related"][0]["file"].as_str(),
+            d["related"][0]["line"].as_u64()
+        ),
+        (Some("content/guidance/sentencing.md"), Some(4))
+    );
+    assert_eq!(
+        (
+            d["related"][1]["file"].as_str(),
+            d["related"][1]["line"].as_u64()
+        ),
+        (Some("content/legislation/pha-1997/s4a.md"), Some(13))
+    );
     // An amendment that is not yet law does not count.
     let v = check_on(&site("predates"), "2017-01-01", &[]);
     assert_eq!(of(&v, "predates-amendment"), vec![]);
@@ -166,9 +210,24 @@ fn scope_mismatch_names_the_jurisdiction_outside_the_extent() {
         )
     );
     assert_eq!(code, 1);
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["check"] == "scope-mismatch").unwrap();
-    assert_eq!((d["related"][0]["line"].as_u64(), d["related"][0]["column"].as_u64()), (Some(6), Some(33)), "the `scotland` item of applies_to");
-    assert_eq!(d["related"][1]["file"], "content/legislation/pha-1997/s4a.md");
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["check"] == "scope-mismatch")
+        .unwrap();
+    assert_eq!(
+        (
+            d["related"][0]["line"].as_u64(),
+            d["related"][0]["column"].as_u64()
+        ),
+        (Some(6), Some(33)),
+        "the `scotland` item of applies_to"
+    );
+    assert_eq!(
+        d["related"][1]["file"],
+        "content/legislation/pha-1997/s4a.md"
+    );
 }
 
 #[test]
@@ -192,7 +251,13 @@ fn deprecated_terms_in_any_case_plural_and_across_lines() {
         ]
     );
     let d = &v["diagnostics"].as_array().unwrap()[0];
-    assert_eq!((d["related"][0]["file"].as_str(), d["related"][0]["line"].as_u64()), (Some("content/glossary/spo.md"), Some(7)));
+    assert_eq!(
+        (
+            d["related"][0]["file"].as_str(),
+            d["related"][0]["line"].as_u64()
+        ),
+        (Some("content/glossary/spo.md"), Some(7))
+    );
 }
 
 #[test]
@@ -214,7 +279,11 @@ fn undefined_abbreviations_at_first_use() {
     assert_eq!(isac["related"][0]["line"], 11);
     // support.md: an expansion then its plural, a glossary plural, an act short name, a
     // shouted word, an allowed abbreviation and a judgment's court code are all fine.
-    assert!(all_checks(&v).iter().all(|c| !c.contains("support.md")), "{:?}", all_checks(&v));
+    assert!(
+        all_checks(&v).iter().all(|c| !c.contains("support.md")),
+        "{:?}",
+        all_checks(&v)
+    );
 }
 
 #[test]
@@ -238,7 +307,14 @@ fn inconsistent_expansions_against_the_glossary_and_between_pages() {
         ]
     );
     let d = &v["diagnostics"].as_array().unwrap()[0];
-    assert_eq!((d["related"][0]["file"].as_str(), d["related"][0]["line"].as_u64(), d["related"][0]["column"].as_u64()), (Some("content/guidance/a-support.md"), Some(9), Some(4)));
+    assert_eq!(
+        (
+            d["related"][0]["file"].as_str(),
+            d["related"][0]["line"].as_u64(),
+            d["related"][0]["column"].as_u64()
+        ),
+        (Some("content/guidance/a-support.md"), Some(9), Some(4))
+    );
 }
 
 #[test]
@@ -249,7 +325,12 @@ fn review_overdue_the_day_after_not_on_the_day() {
     let v = check_on(&s, "2027-01-11", &[]);
     assert_eq!(
         of(&v, "review-overdue"),
-        one("content/guidance/first-response.md", 5, 13, "review was due on 2027-01-10, 1 day before 2027-01-11")
+        one(
+            "content/guidance/first-response.md",
+            5,
+            13,
+            "review was due on 2027-01-10, 1 day before 2027-01-11"
+        )
     );
 }
 
@@ -268,15 +349,29 @@ fn an_overlay_is_flagged_when_its_national_page_changed_after_it() {
     let (v, _) = s.check_json(&["--overlay", overlay.to_str().unwrap()]);
     let f = of(&v, "overlay-conflict");
     assert_eq!(f.len(), 1, "{f:?}");
-    assert!(f[0].0.ends_with("overlay/guidance/first-response-local.md"), "{f:?}");
+    assert!(
+        f[0].0.ends_with("overlay/guidance/first-response-local.md"),
+        "{f:?}"
+    );
     assert_eq!((f[0].1, f[0].2), (6, 10));
     assert_eq!(
         f[0].3,
         "the national page `guidance/first-response` was updated on 2026-01-10, after this local page was last updated (2025-12-01): review this local procedure against it"
     );
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["check"] == "overlay-conflict").unwrap();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["check"] == "overlay-conflict")
+        .unwrap();
     assert_eq!(d["severity"], "warning");
-    assert_eq!((d["related"][0]["file"].as_str(), d["related"][0]["line"].as_u64()), (Some("content/guidance/first-response.md"), Some(4)));
+    assert_eq!(
+        (
+            d["related"][0]["file"].as_str(),
+            d["related"][0]["line"].as_u64()
+        ),
+        (Some("content/guidance/first-response.md"), Some(4))
+    );
 }
 
 #[test]
@@ -295,7 +390,10 @@ fn every_new_check_explains_itself_with_an_example() {
         let out = TestSite::new().run(&["check", "--explain", name]);
         let text = stdout(&out);
         assert!(out.status.success(), "{name}");
-        assert!(text.starts_with(name) && text.contains("Example") && text.contains("Fix"), "{name}: {text}");
+        assert!(
+            text.starts_with(name) && text.contains("Example") && text.contains("Fix"),
+            "{name}: {text}"
+        );
     }
 }
 
@@ -308,14 +406,62 @@ fn seeded_mutations_give_exactly_their_finding() {
     assert_eq!(all_checks(&v), Vec::<String>::new());
     assert_eq!(code, 0);
     let cases: &[(&str, &str, &str, &str, u64)] = &[
-        ("orders.md", "A stalking protection order (SPO)", "A stalking prevention order (SPO)", "deprecated-term", 12),
-        ("orders.md", "applies_to: [england-and-wales]", "applies_to: [england-and-wales, scotland]", "scope-mismatch", 10),
-        ("orders.md", "s.360 of the Sentencing Act 2020", "s.5 PHA 1997", "repealed-citation", 10),
-        ("orders.md", "review_due: 2027-06-01", "review_due: 2026-11-27", "review-overdue", 5),
-        ("orders.md", "it.\n", "it. An independent stalking advocate (ISAC) can help.\n", "inconsistent-expansion", 12),
-        ("advocacy.md", "An independent stalking advocacy caseworker (ISAC) supports", "An ISAC supports", "undefined-abbreviation", 9),
-        ("advocacy.md", "updated: 2026-01-10", "updated: 2016-01-10", "predates-amendment", 12),
-        ("advocacy.md", "s.4A PHA 1997", "s.4B PHA 1997", "unknown-citation", 12),
+        (
+            "orders.md",
+            "A stalking protection order (SPO)",
+            "A stalking prevention order (SPO)",
+            "deprecated-term",
+            12,
+        ),
+        (
+            "orders.md",
+            "applies_to: [england-and-wales]",
+            "applies_to: [england-and-wales, scotland]",
+            "scope-mismatch",
+            10,
+        ),
+        (
+            "orders.md",
+            "s.360 of the Sentencing Act 2020",
+            "s.5 PHA 1997",
+            "repealed-citation",
+            10,
+        ),
+        (
+            "orders.md",
+            "review_due: 2027-06-01",
+            "review_due: 2026-11-27",
+            "review-overdue",
+            5,
+        ),
+        (
+            "orders.md",
+            "it.\n",
+            "it. An independent stalking advocate (ISAC) can help.\n",
+            "inconsistent-expansion",
+            12,
+        ),
+        (
+            "advocacy.md",
+            "An independent stalking advocacy caseworker (ISAC) supports",
+            "An ISAC supports",
+            "undefined-abbreviation",
+            9,
+        ),
+        (
+            "advocacy.md",
+            "updated: 2026-01-10",
+            "updated: 2016-01-10",
+            "predates-amendment",
+            12,
+        ),
+        (
+            "advocacy.md",
+            "s.4A PHA 1997",
+            "s.4B PHA 1997",
+            "unknown-citation",
+            12,
+        ),
     ];
     for (file, from, to, check, line) in cases {
         let s = site("mutations");
@@ -328,9 +474,19 @@ fn seeded_mutations_give_exactly_their_finding() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|d| (d["check"].as_str().unwrap().to_string(), d["file"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap()))
+            .map(|d| {
+                (
+                    d["check"].as_str().unwrap().to_string(),
+                    d["file"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
             .collect();
-        assert_eq!(got, vec![(check.to_string(), path.clone(), *line)], "mutation {from:?} -> {to:?}");
+        assert_eq!(
+            got,
+            vec![(check.to_string(), path.clone(), *line)],
+            "mutation {from:?} -> {to:?}"
+        );
     }
 }
 
@@ -341,26 +497,65 @@ fn json_sarif_github_and_line_agree_on_a_finding_with_related_places() {
     assert_eq!(code, 0, "warnings do not fail the check");
     let (_, code) = s.check_json(&["--deny", "warnings"]);
     assert_eq!(code, 1, "--deny warnings does");
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["check"] == "predates-amendment").unwrap();
-    for key in ["check", "severity", "file", "line", "column", "message", "help", "related"] {
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["check"] == "predates-amendment")
+        .unwrap();
+    for key in [
+        "check", "severity", "file", "line", "column", "message", "help", "related",
+    ] {
         assert!(!d[key].is_null(), "{key} in {d}");
     }
     assert_eq!(v["summary"]["warnings"], 1);
     assert_eq!(d["related"][1]["message"], "the amendment");
 
-    let sarif: Value = serde_json::from_slice(&s.run(&["check", "--today", "2026-11-28", "--format", "sarif"]).stdout).unwrap();
+    let sarif: Value = serde_json::from_slice(
+        &s.run(&["check", "--today", "2026-11-28", "--format", "sarif"])
+            .stdout,
+    )
+    .unwrap();
     let run = &sarif["runs"][0];
-    let rules: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
-    for name in ["repealed-citation", "unknown-citation", "predates-amendment", "scope-mismatch", "deprecated-term", "undefined-abbreviation", "inconsistent-expansion", "review-overdue", "overlay-conflict", "suppression"] {
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for name in [
+        "repealed-citation",
+        "unknown-citation",
+        "predates-amendment",
+        "scope-mismatch",
+        "deprecated-term",
+        "undefined-abbreviation",
+        "inconsistent-expansion",
+        "review-overdue",
+        "overlay-conflict",
+        "suppression",
+    ] {
         assert!(rules.contains(&name), "{name} in {rules:?}");
     }
     let r = &run["results"][0];
     assert_eq!(r["ruleId"], "predates-amendment");
     assert_eq!(r["level"], "warning");
-    assert_eq!(rules[r["ruleIndex"].as_u64().unwrap() as usize], "predates-amendment");
-    assert_eq!(r["locations"][0]["physicalLocation"]["region"]["startLine"], 9);
-    assert_eq!(r["relatedLocations"][1]["physicalLocation"]["artifactLocation"]["uri"], "content/legislation/pha-1997/s4a.md");
-    assert_eq!(r["relatedLocations"][1]["physicalLocation"]["region"]["startLine"], 13);
+    assert_eq!(
+        rules[r["ruleIndex"].as_u64().unwrap() as usize],
+        "predates-amendment"
+    );
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        9
+    );
+    assert_eq!(
+        r["relatedLocations"][1]["physicalLocation"]["artifactLocation"]["uri"],
+        "content/legislation/pha-1997/s4a.md"
+    );
+    assert_eq!(
+        r["relatedLocations"][1]["physicalLocation"]["region"]["startLine"],
+        13
+    );
     assert_eq!(r["partialFingerprints"]["waymark/v1"], d["fingerprint"]);
 
     let gh = stdout(&s.run(&["check", "--today", "2026-11-28", "--format", "github"]));
@@ -376,7 +571,11 @@ fn github_annotations_carry_only_the_top_findings() {
         s.write(&format!("content/guidance/p{k:02}.md"), &format!("---\ntitle: P{k}\nsummary: s.\nreview_due: 2026-01-01\n---\n\nA stalking prevention order.\n"));
     }
     let gh = stdout(&s.run(&["check", "--today", "2026-11-28", "--format", "github"]));
-    assert_eq!(gh.lines().filter(|l| l.starts_with("::warning")).count(), 10, "{gh}");
+    assert_eq!(
+        gh.lines().filter(|l| l.starts_with("::warning")).count(),
+        10,
+        "{gh}"
+    );
     assert!(gh.ends_with("::notice title=waymark::14 more findings not annotated; run `waymark check` for the full list\n"), "{gh}");
 }
 

@@ -44,10 +44,18 @@ fn an_inline_comment_covers_the_next_block_only() {
     let (v, _) = s.check_json(&["--show-suppressed"]);
     assert_eq!(
         suppressed(&v),
-        vec![("deprecated-term".into(), "content/guidance/quote.md".into(), "waymark-allow comment".into(), "the 2016 report's own words, kept for the record".into())]
+        vec![(
+            "deprecated-term".into(),
+            "content/guidance/quote.md".into(),
+            "waymark-allow comment".into(),
+            "the 2016 report's own words, kept for the record".into()
+        )]
     );
     let human = stdout(&s.run(&["check", "--today", "2026-11-28", "--show-suppressed"]));
-    assert!(human.contains("suppressed by waymark-allow comment: the 2016 report's own words"), "{human}");
+    assert!(
+        human.contains("suppressed by waymark-allow comment: the 2016 report's own words"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -81,17 +89,56 @@ fn suppressions_without_a_reason_unused_or_misnamed_are_reported() {
     let (v, _) = s.check_json(&[]);
     let f = of(&v, "suppression");
     let expected = vec![
-        ("content/guidance/bad.md".to_string(), 5, 5, "this suppression of `review-overdue` matches no finding".to_string()),
-        ("content/guidance/bad.md".to_string(), 7, 5, "suppression of `unknown-citation` gives no reason".to_string()),
-        ("content/guidance/bad.md".to_string(), 10, 1, "suppression of `deprecated-term` gives no reason".to_string()),
-        ("content/guidance/bad.md".to_string(), 13, 1, "`deprecated-terms` is not the name of a check".to_string()),
-        ("content/guidance/bad.md".to_string(), 16, 1, "this suppression of `review-overdue` matches no finding".to_string()),
+        (
+            "content/guidance/bad.md".to_string(),
+            5,
+            5,
+            "this suppression of `review-overdue` matches no finding".to_string(),
+        ),
+        (
+            "content/guidance/bad.md".to_string(),
+            7,
+            5,
+            "suppression of `unknown-citation` gives no reason".to_string(),
+        ),
+        (
+            "content/guidance/bad.md".to_string(),
+            10,
+            1,
+            "suppression of `deprecated-term` gives no reason".to_string(),
+        ),
+        (
+            "content/guidance/bad.md".to_string(),
+            13,
+            1,
+            "`deprecated-terms` is not the name of a check".to_string(),
+        ),
+        (
+            "content/guidance/bad.md".to_string(),
+            16,
+            1,
+            "this suppression of `review-overdue` matches no finding".to_string(),
+        ),
     ];
     assert_eq!(f, expected);
-    let typo = v["diagnostics"].as_array().unwrap().iter().find(|d| d["message"].as_str().unwrap().contains("deprecated-terms")).unwrap();
+    let typo = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("deprecated-terms"))
+        .unwrap();
     assert_eq!(typo["help"], "did you mean `deprecated-term`?");
     // The misnamed comment suppresses nothing, so its finding stands.
-    assert_eq!(of(&v, "deprecated-term"), vec![("content/guidance/bad.md".into(), 14, 3, "\"harassment warning\" is deprecated wording: write \"Police Information Notice\"".into())]);
+    assert_eq!(
+        of(&v, "deprecated-term"),
+        vec![(
+            "content/guidance/bad.md".into(),
+            14,
+            3,
+            "\"harassment warning\" is deprecated wording: write \"Police Information Notice\""
+                .into()
+        )]
+    );
 }
 
 #[test]
@@ -110,8 +157,18 @@ fn front_matter_allow_covers_the_page_and_structure_checks_too() {
     assert_eq!(
         suppressed(&v),
         vec![
-            ("deprecated-term".into(), "content/guidance/fm.md".into(), "front-matter allow".into(), "This page explains the old names.".into()),
-            ("broken-link".into(), "content/guidance/fm.md".into(), "waymark-allow comment".into(), "the page lands next month".into()),
+            (
+                "deprecated-term".into(),
+                "content/guidance/fm.md".into(),
+                "front-matter allow".into(),
+                "This page explains the old names.".into()
+            ),
+            (
+                "broken-link".into(),
+                "content/guidance/fm.md".into(),
+                "waymark-allow comment".into(),
+                "the page lands next month".into()
+            ),
         ]
     );
 }
@@ -124,7 +181,9 @@ fn a_pairwise_comment_covers_only_conflicts_with_the_named_place() {
         "<!-- waymark-allow inconsistent-expansion with=guidance/a-support#advisers: the local service calls them advocates -->\nAn independent",
     );
     s.write("content/guidance/b-support.md", &b);
-    let a = s.read("content/guidance/a-support.md").replace("An Independent", "## Advisers\n\nAn Independent");
+    let a = s
+        .read("content/guidance/a-support.md")
+        .replace("An Independent", "## Advisers\n\nAn Independent");
     s.write("content/guidance/a-support.md", &a);
     let c = s.read("content/guidance/c-support.md").replace(
         "Independent domestic",
@@ -132,13 +191,35 @@ fn a_pairwise_comment_covers_only_conflicts_with_the_named_place() {
     );
     s.write("content/guidance/c-support.md", &c);
     let (v, _) = s.check_json(&["--show-suppressed"]);
-    assert_eq!(suppressed(&v).iter().map(|x| (x.0.as_str(), x.1.as_str())).collect::<Vec<_>>(), vec![("inconsistent-expansion", "content/guidance/b-support.md")]);
+    assert_eq!(
+        suppressed(&v)
+            .iter()
+            .map(|x| (x.0.as_str(), x.1.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("inconsistent-expansion", "content/guidance/b-support.md")]
+    );
     // c-support's PIN expansion conflicts with the glossary, not with a-support.
-    assert_eq!(of(&v, "inconsistent-expansion").iter().filter(|x| x.0.ends_with("c-support.md")).count(), 1);
-    assert_eq!(of(&v, "suppression"), vec![("content/guidance/c-support.md".into(), 9, 1, "this suppression of `inconsistent-expansion` matches no finding".into())]);
+    assert_eq!(
+        of(&v, "inconsistent-expansion")
+            .iter()
+            .filter(|x| x.0.ends_with("c-support.md"))
+            .count(),
+        1
+    );
+    assert_eq!(
+        of(&v, "suppression"),
+        vec![(
+            "content/guidance/c-support.md".into(),
+            9,
+            1,
+            "this suppression of `inconsistent-expansion` matches no finding".into()
+        )]
+    );
 
     // The wrong section of the right page does not match.
-    let b = s.read("content/guidance/b-support.md").replace("#advisers", "#no-such-heading");
+    let b = s
+        .read("content/guidance/b-support.md")
+        .replace("#advisers", "#no-such-heading");
     s.write("content/guidance/b-support.md", &b);
     let (v, _) = s.check_json(&[]);
     assert!(of(&v, "suppression").iter().any(|x| x.3 == "`with=guidance/a-support#no-such-heading`: the page has no heading with that anchor"), "{:?}", of(&v, "suppression"));
@@ -159,25 +240,42 @@ fn overlay_site(review_due: &str) -> TestSite {
 /// A contradiction between the local page and national guidance, as the contradiction checks
 /// report it (at the later place in path order, the overlay's path sorting after `content/`).
 fn conflict(site: &waymark::graph::Site) -> waymark::diag::Diagnostic {
-    let local = site.pages.iter().find(|p| p.id == "guidance/first-response-local").unwrap();
-    let national = site.pages.iter().find(|p| p.id == "guidance/first-response").unwrap();
+    let local = site
+        .pages
+        .iter()
+        .find(|p| p.id == "guidance/first-response-local")
+        .unwrap();
+    let national = site
+        .pages
+        .iter()
+        .find(|p| p.id == "guidance/first-response")
+        .unwrap();
     let lt = &site.sources.get(local.file).text;
     let nt = &site.sources.get(national.file).text;
     let l = lt.find("Officers must not").unwrap();
     let n = nt.find("After a conviction").unwrap();
-    waymark::diag::Diagnostic::error("directive-conflict", "\"must not ask\" conflicts with \"ask\"")
-        .at(national.file, n..n + 18)
-        .related(local.file, l..l + 17, "the other directive")
+    waymark::diag::Diagnostic::error(
+        "directive-conflict",
+        "\"must not ask\" conflicts with \"ask\"",
+    )
+    .at(national.file, n..n + 18)
+    .related(local.file, l..l + 17, "the other directive")
 }
 
-fn run_with(s: &TestSite, today: jiff::civil::Date) -> (waymark::pipeline::CheckReport, Vec<waymark::diag::Diagnostic>) {
+fn run_with(
+    s: &TestSite,
+    today: jiff::civil::Date,
+) -> (
+    waymark::pipeline::CheckReport,
+    Vec<waymark::diag::Diagnostic>,
+) {
     let opts = waymark::pipeline::Options {
         root: s.root().to_path_buf(),
         overlays: vec![s.path("overlay")],
         today: Some(today),
         ..Default::default()
     };
-    let report = waymark::pipeline::check(&opts).ok().expect("check runs");
+    let report = waymark::pipeline::check(&opts).unwrap_or_else(|e| panic!("check runs: {e}"));
     let mut diags = vec![conflict(&report.site)];
     waymark::check::overlay_conflict::reclassify(&report.site, None, &mut diags);
     waymark::check::suppress::apply(&report.site, today, &mut diags);
@@ -188,13 +286,24 @@ fn run_with(s: &TestSite, today: jiff::civil::Date) -> (waymark::pipeline::Check
 fn a_deviation_covers_overlay_conflicts_until_its_review_date() {
     let s = overlay_site("2027-01-01");
     let (report, diags) = run_with(&s, jiff::civil::date(2026, 11, 28));
-    let d = diags.iter().find(|d| d.check == "overlay-conflict").expect("reclassified");
+    let d = diags
+        .iter()
+        .find(|d| d.check == "overlay-conflict")
+        .expect("reclassified");
     assert!(d.message.starts_with("local procedure (Exampleshire Police) contradicts national guidance (directive-conflict): "), "{}", d.message);
     let primary = report.site.sources.get(d.primary.as_ref().unwrap().file);
-    assert!(primary.display.ends_with("overlay/guidance/first-response-local.md"), "reported on the local page");
+    assert!(
+        primary
+            .display
+            .ends_with("overlay/guidance/first-response-local.md"),
+        "reported on the local page"
+    );
     let sup = d.suppressed.as_ref().expect("covered by the deviation");
     assert_eq!(sup.kind, "deviation");
-    assert_eq!(sup.reason, "The local court lists orders differently. (approved by ACC Crime, review due 2027-01-01)");
+    assert_eq!(
+        sup.reason,
+        "The local court lists orders differently. (approved by ACC Crime, review due 2027-01-01)"
+    );
     assert!(diags.iter().all(|d| d.check != "suppression"));
 }
 
@@ -202,46 +311,119 @@ fn a_deviation_covers_overlay_conflicts_until_its_review_date() {
 fn an_expired_deviation_no_longer_covers_and_is_reported() {
     let s = overlay_site("2026-11-27");
     let (_, diags) = run_with(&s, jiff::civil::date(2026, 11, 28));
-    let d = diags.iter().find(|d| d.check == "overlay-conflict").unwrap();
+    let d = diags
+        .iter()
+        .find(|d| d.check == "overlay-conflict")
+        .unwrap();
     assert!(d.suppressed.is_none());
-    assert!(d.help.as_deref().unwrap().ends_with("the deviation recorded for this expired on 2026-11-27"), "{:?}", d.help);
-    let r: Vec<&str> = diags.iter().filter(|d| d.check == "suppression").map(|d| d.message.as_str()).collect();
-    assert_eq!(r, ["the deviation from `guidance/first-response#orders` expired on 2026-11-27: the conflicts it covered are reported again"]);
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap()
+            .ends_with("the deviation recorded for this expired on 2026-11-27"),
+        "{:?}",
+        d.help
+    );
+    let r: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.check == "suppression")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        r,
+        [
+            "the deviation from `guidance/first-response#orders` expired on 2026-11-27: the conflicts it covered are reported again"
+        ]
+    );
     // Due today is not expired.
     let (_, diags) = run_with(&s, jiff::civil::date(2026, 11, 27));
-    assert!(diags.iter().find(|d| d.check == "overlay-conflict").unwrap().suppressed.is_some());
+    assert!(
+        diags
+            .iter()
+            .find(|d| d.check == "overlay-conflict")
+            .unwrap()
+            .suppressed
+            .is_some()
+    );
 }
 
 #[test]
 fn a_deviation_for_another_section_does_not_cover() {
     let s = overlay_site("2027-01-01");
-    let t = s.read("overlay/guidance/first-response-local.md").replace("#orders", "#recognising-stalking");
+    let t = s
+        .read("overlay/guidance/first-response-local.md")
+        .replace("#orders", "#recognising-stalking");
     s.write("overlay/guidance/first-response-local.md", &t);
     let (_, diags) = run_with(&s, jiff::civil::date(2026, 11, 28));
-    assert!(diags.iter().find(|d| d.check == "overlay-conflict").unwrap().suppressed.is_none());
+    assert!(
+        diags
+            .iter()
+            .find(|d| d.check == "overlay-conflict")
+            .unwrap()
+            .suppressed
+            .is_none()
+    );
     // An unused deviation is reported by the run itself.
-    let v = check_on(&s, "2026-11-28", &["--overlay", s.path("overlay").to_str().unwrap()]);
+    let v = check_on(
+        &s,
+        "2026-11-28",
+        &["--overlay", s.path("overlay").to_str().unwrap()],
+    );
     let f = of(&v, "suppression");
     assert_eq!(f.len(), 1, "{f:?}");
-    assert_eq!((f[0].1, f[0].2, f[0].3.as_str()), (8, 3, "this suppression of `overlay-conflict` matches no finding"));
+    assert_eq!(
+        (f[0].1, f[0].2, f[0].3.as_str()),
+        (
+            8,
+            3,
+            "this suppression of `overlay-conflict` matches no finding"
+        )
+    );
 }
 
 #[test]
 fn a_baseline_silences_known_findings_and_lets_new_ones_through() {
     let s = site("deprecated");
     let baseline = s.path("baseline.json");
-    let out = s.run(&["check", "--today", "2026-11-28", "--write-baseline", baseline.to_str().unwrap()]);
+    let out = s.run(&[
+        "check",
+        "--today",
+        "2026-11-28",
+        "--write-baseline",
+        baseline.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     // Lines move: the fingerprints do not depend on them.
-    let moved = s.read("content/guidance/orders.md").replace("Officers can", "Intro.\n\nOfficers can");
+    let moved = s
+        .read("content/guidance/orders.md")
+        .replace("Officers can", "Intro.\n\nOfficers can");
     s.write("content/guidance/orders.md", &moved);
-    let (v, code) = s.check_json(&["--baseline", baseline.to_str().unwrap(), "--deny", "warnings"]);
+    let (v, code) = s.check_json(&[
+        "--baseline",
+        baseline.to_str().unwrap(),
+        "--deny",
+        "warnings",
+    ]);
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["summary"]["suppressed"], 2);
-    s.write("content/guidance/new.md", &page("New", "", "A harassment warning.\n"));
-    let (v, code) = s.check_json(&["--baseline", baseline.to_str().unwrap(), "--deny", "warnings"]);
+    s.write(
+        "content/guidance/new.md",
+        &page("New", "", "A harassment warning.\n"),
+    );
+    let (v, code) = s.check_json(&[
+        "--baseline",
+        baseline.to_str().unwrap(),
+        "--deny",
+        "warnings",
+    ]);
     assert_eq!(code, 1);
-    assert_eq!(of(&v, "deprecated-term").iter().map(|x| x.0.as_str()).collect::<Vec<_>>(), ["content/guidance/new.md"]);
+    assert_eq!(
+        of(&v, "deprecated-term")
+            .iter()
+            .map(|x| x.0.as_str())
+            .collect::<Vec<_>>(),
+        ["content/guidance/new.md"]
+    );
 }
 
 #[test]
@@ -251,7 +433,14 @@ fn sarif_marks_suppressed_results() {
         "content/guidance/quote.md",
         &page("Quote", "", "<!-- waymark-allow deprecated-term: quoting the report -->\nThe report asked for a stalking prevention order.\n"),
     );
-    let out = s.run(&["check", "--today", "2026-11-28", "--format", "sarif", "--show-suppressed"]);
+    let out = s.run(&[
+        "check",
+        "--today",
+        "2026-11-28",
+        "--format",
+        "sarif",
+        "--show-suppressed",
+    ]);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     let r = &sarif["runs"][0]["results"][0];
     assert_eq!(r["ruleId"], "deprecated-term");
