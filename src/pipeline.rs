@@ -97,7 +97,6 @@ fn stage(opts: &Options, msg: &'static str, len: usize) {
         }
         *last = Some((now, msg));
         *last_cpu = cpu;
-
     }
     if let Some(p) = &opts.progress {
         p.set_message(msg);
@@ -534,7 +533,9 @@ fn build_inputs(site: &Site, opts: &Options, portable: bool) -> Vec<u8> {
 /// CPU time (user + system) of this process so far, where the OS tells it (Linux), so
 /// benchmark timings mean something on a loaded machine.
 fn process_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
     // Fields after the command name (which may hold spaces) start after the last ')'.
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = rest.split_whitespace().collect();

@@ -194,13 +194,12 @@ pub fn parse(text: &str, limits: YamlLimits) -> Result<Node, YamlError> {
 /// The parser's message without its own source snippet (our renderer shows the source).
 fn plain_message(e: &serde_saphyr::Error) -> String {
     let full = e.without_snippet().to_string();
-    let first = full
-        .lines()
-        .next()
-        .unwrap_or("invalid YAML");
+    let first = full.lines().next().unwrap_or("invalid YAML");
     // The parser's own position counts from the start of the YAML block; ours is the file's.
-    let first = first.split(" at line ").next().unwrap_or(first)
-
+    let first = first
+        .split(" at line ")
+        .next()
+        .unwrap_or(first)
         .trim()
         .to_string();
     let lower = first.to_lowercase();
