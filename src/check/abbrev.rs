@@ -323,6 +323,17 @@ fn is_postcode(outward: &str, inward: Option<&str>) -> bool {
     shape_out && shape_in
 }
 
+/// Whether text has two capitals close together (`SPO`, `A&E`): most prose has none, and is
+/// skipped without splitting it into words.
+fn may_hold_abbreviation(text: &str) -> bool {
+    let b = text.as_bytes();
+    (0..b.len()).any(|i| {
+        b[i].is_ascii_uppercase()
+            && (b.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+                || b.get(i + 2).is_some_and(u8::is_ascii_uppercase))
+    })
+}
+
 /// Scans one piece of text (a block, the title or the summary).
 fn scan_text(
     text: &str,
@@ -331,6 +342,9 @@ fn scan_text(
     skip: &dyn Fn(&Word) -> bool,
     out: &mut PageAbbreviations,
 ) {
+    if !may_hold_abbreviation(text) {
+        return;
+    }
     // "SPO-related", "pre-SPO": the abbreviation inside a hyphenated word is a use ("S-DASH",
     // an abbreviation with a hyphen, stays whole).
     let ws: Vec<Word> = words(text)

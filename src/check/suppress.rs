@@ -92,34 +92,37 @@ pub fn apply(site: &Site, today: Date, diags: &mut Vec<Diagnostic>) {
         .chain(super::CATALOGUE.iter().copied())
         .collect();
 
+    // Suppressions by the check they name, so each finding meets only its own.
+    let mut by_check: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (k, a) in allowances.iter().enumerate() {
+        for c in &a.checks {
+            by_check.entry(c.as_str()).or_default().push(k);
+        }
+    }
+    let mut used: Vec<(usize, &'static str)> = Vec::new();
     for d in diags.iter_mut() {
         if d.check == NAME || d.suppressed.is_some() || d.primary.is_none() {
             continue;
         }
-        let mut first: Option<usize> = None;
-        let mut expired: Option<usize> = None;
-        for (k, a) in allowances.iter().enumerate() {
-            if !a.checks.iter().any(|c| c == d.check) || !matches(site, a, d) {
-                continue;
-            }
-            if a.expired.is_some() {
-                expired.get_or_insert(k);
-                continue;
-            }
-            first.get_or_insert(k);
-        }
-        // Every suppression that would cover the finding counts as used, so two that overlap
-        // are not reported as unused; the first one found gives the reason.
-        for a in allowances.iter_mut() {
-            if a.expired.is_none()
-                && a.checks.iter().any(|c| c == d.check)
-                && first.is_some()
-                && matches(site, a, d)
-            {
-                a.used.insert(d.check.to_string());
-            }
-        }
+        let Some(candidates) = by_check.get(d.check) else {
+            continue;
+        };
+        let matching: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&k| matches(site, &allowances[k], d))
+            .collect();
+        let first = matching.iter().copied().find(|&k| allowances[k].expired.is_none());
+        let expired = matching.iter().copied().find(|&k| allowances[k].expired.is_some());
         if let Some(k) = first {
+            // Every suppression that covers the finding counts as used, so two that overlap
+            // are not reported as unused; the first one gives the reason.
+            used.extend(
+                matching
+                    .iter()
+                    .filter(|&&m| allowances[m].expired.is_none())
+                    .map(|&m| (m, d.check)),
+            );
             let a = &allowances[k];
             let reason = if a.reason.trim().is_empty() {
                 "(no reason given)".to_string()
@@ -131,16 +134,19 @@ pub fn apply(site: &Site, today: Date, diags: &mut Vec<Diagnostic>) {
                 reason,
             });
         } else if let Some(k) = expired {
-            let a = &allowances[k];
             let note = format!(
                 "the deviation recorded for this expired on {}",
-                a.expired.expect("expired")
+                allowances[k].expired.expect("expired")
             );
             d.help = Some(match d.help.take() {
                 Some(h) => format!("{h}; {note}"),
                 None => note,
             });
         }
+    }
+    drop(by_check);
+    for (k, check) in used {
+        allowances[k].used.insert(check.to_string());
     }
 
     let cfg = &site.config;

@@ -17,31 +17,31 @@ fn joiner(c: char) -> bool {
 
 pub fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].1.is_alphanumeric() {
-            i += 1;
+    let mut it = text.char_indices().peekable();
+    while let Some((start, c)) = it.next() {
+        if !c.is_alphanumeric() {
             continue;
         }
-        let start = chars[i].0;
-        let mut j = i + 1;
-        while j < chars.len() {
-            let c = chars[j].1;
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, c)) = it.peek() {
             if c.is_alphanumeric() {
-                j += 1;
-            } else if joiner(c) && chars.get(j + 1).is_some_and(|n| n.1.is_alphanumeric()) {
-                j += 2;
+                end = i + c.len_utf8();
+                it.next();
+            } else if joiner(c)
+                && text[i + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                it.next();
             } else {
                 break;
             }
         }
-        let end = chars.get(j).map_or(text.len(), |c| c.0);
         out.push(Word {
             text: &text[start..end],
             range: start..end,
         });
-        i = j;
     }
     out
 }
