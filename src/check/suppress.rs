@@ -112,8 +112,14 @@ pub fn apply(site: &Site, today: Date, diags: &mut Vec<Diagnostic>) {
             .copied()
             .filter(|&k| matches(site, &allowances[k], d))
             .collect();
-        let first = matching.iter().copied().find(|&k| allowances[k].expired.is_none());
-        let expired = matching.iter().copied().find(|&k| allowances[k].expired.is_some());
+        let first = matching
+            .iter()
+            .copied()
+            .find(|&k| allowances[k].expired.is_none());
+        let expired = matching
+            .iter()
+            .copied()
+            .find(|&k| allowances[k].expired.is_some());
         if let Some(k) = first {
             // Every suppression that covers the finding counts as used, so two that overlap
             // are not reported as unused; the first one gives the reason.

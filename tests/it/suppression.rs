@@ -447,3 +447,59 @@ fn sarif_marks_suppressed_results() {
     assert_eq!(r["suppressions"][0]["kind"], "inSource");
     assert_eq!(r["suppressions"][0]["justification"], "quoting the report");
 }
+
+/// End to end, with the contradiction checks: a local page that contradicts its national page
+/// is an `overlay-conflict` at the local page; a deviation covers it until its review date.
+/// (Runs where `directive-conflict` is part of the build.)
+#[test]
+fn contradictions_with_national_guidance_become_overlay_conflicts() {
+    if !waymark::check::rules()
+        .iter()
+        .any(|r| r.name == "directive-conflict")
+    {
+        return;
+    }
+    let s = site("");
+    s.write(
+        "content/guidance/attend.md",
+        &page(
+            "Attending reports",
+            "updated: 2026-01-10\nlegal_basis: [legislation/pha-1997/s4a]\n",
+            "## Attendance\n\nOfficers must attend every report of stalking within one hour.\n",
+        ),
+    );
+    let local = |deviation: &str| {
+        page(
+            "Local attendance",
+            &format!(
+                "force: Exampleshire Police\noverlays: guidance/attend\nupdated: 2026-02-01\nlegal_basis: [legislation/pha-1997/s4a]\n{deviation}"
+            ),
+            "Officers must not attend every report of stalking within one hour.\n",
+        )
+    };
+    let overlay = s.path("overlay");
+    let args = ["--overlay", overlay.to_str().unwrap()];
+    s.write("overlay/guidance/attend-local.md", &local(""));
+    let v = check_on(&s, "2026-11-28", &args);
+    let f = of(&v, "overlay-conflict");
+    assert_eq!(f.len(), 1, "{v}");
+    assert!(
+        f[0].0.ends_with("overlay/guidance/attend-local.md") && f[0].1 == 10,
+        "{f:?}"
+    );
+    assert!(f[0].3.starts_with("local procedure (Exampleshire Police) contradicts national guidance (directive-conflict): "), "{}", f[0].3);
+    assert_eq!(of(&v, "directive-conflict"), vec![]);
+
+    let deviation = "deviation: { target: guidance/attend#attendance, rationale: \"Rural force: the local agreement sets two hours.\", approved_by: ACC, review_due: 2027-01-01 }\n";
+    s.write("overlay/guidance/attend-local.md", &local(deviation));
+    let v = check_on(&s, "2026-11-28", &args);
+    assert_eq!(of(&v, "overlay-conflict"), vec![]);
+    assert_eq!(of(&v, "suppression"), vec![]);
+    let v = check_on(&s, "2027-01-02", &args);
+    assert_eq!(of(&v, "overlay-conflict").len(), 1);
+    assert_eq!(
+        of(&v, "suppression").len(),
+        1,
+        "the expired deviation is reported"
+    );
+}
