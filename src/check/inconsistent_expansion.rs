@@ -38,13 +38,23 @@ impl Check for InconsistentExpansion {
             (usize, BTreeSet<Vec<String>>, BTreeSet<Vec<String>>),
         > = BTreeMap::new();
         for (gi, g) in site.glossary.iter().enumerate() {
-            let Some(a) = g.abbreviation.as_deref().and_then(abbrev::base) else {
+            // The abbreviation, or a term that is itself one ("MARAC", with its expansion
+            // among the synonyms).
+            let Some(a) = g
+                .abbreviation
+                .as_deref()
+                .or(Some(g.term.as_str()))
+                .and_then(|a| abbrev::base(a.trim()))
+            else {
                 continue;
             };
+            // A term written with its abbreviation ("Stalking protection order (SPO)") is
+            // compared without it.
             let forms: BTreeSet<Vec<String>> = std::iter::once(&g.term)
                 .chain(&g.synonyms)
+                .map(|t| strip_abbreviation(t, &a))
                 .filter(|t| abbrev::expands(&a, t))
-                .map(|t| abbrev::normalise(t))
+                .map(abbrev::normalise)
                 .collect();
             // A deprecated variant is `deprecated-term`'s finding, the more specific one.
             let deprecated: BTreeSet<Vec<String>> = g
@@ -150,4 +160,13 @@ impl Check for InconsistentExpansion {
             }
         }
     }
+}
+
+/// The term without a trailing "(ABBR)".
+fn strip_abbreviation<'a>(term: &'a str, abbr: &str) -> &'a str {
+    let t = term.trim();
+    t.strip_suffix(')')
+        .and_then(|r| r.rsplit_once('('))
+        .filter(|(_, inner)| abbrev::base(inner.trim()).as_deref() == Some(abbr))
+        .map_or(t, |(head, _)| head.trim_end())
 }

@@ -64,9 +64,7 @@ impl Check for ScopeMismatch {
                     continue;
                 };
                 let names = |v: &mut dyn Iterator<Item = &String>| {
-                    v.map(|j| jurisdiction_name(j))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    list(&v.map(|j| jurisdiction_name(j)).collect::<Vec<_>>())
                 };
                 let summary = &site.pages[p];
                 let k = page
@@ -103,6 +101,22 @@ impl Check for ScopeMismatch {
                     )),
                 );
             }
+        }
+    }
+}
+
+/// "Scotland", "Scotland and Wales", "England and Wales, and Northern Ireland".
+fn list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => {
+            let sep = if names.iter().any(|n| n.contains(" and ")) {
+                ", and "
+            } else {
+                " and "
+            };
+            format!("{}{sep}{last}", rest.join(", "))
         }
     }
 }
