@@ -503,3 +503,29 @@ fn contradictions_with_national_guidance_become_overlay_conflicts() {
         "the expired deviation is reported"
     );
 }
+
+#[test]
+fn one_comment_may_name_several_checks_and_stacked_comments_reach_the_block() {
+    let s = site("");
+    s.write(
+        "content/guidance/multi.md",
+        &page(
+            "Multi",
+            "",
+            "<!-- waymark-allow deprecated-term, undefined-abbreviation: the 2016 report's title, quoted -->\n<!-- waymark-allow unknown-citation: the report cites it this way -->\nThe 2016 DVPN report on the stalking prevention order cites s.9 PHA 1997.\n",
+        ),
+    );
+    let (v, code) = s.check_json(&["--show-suppressed"]);
+    assert_eq!(code, 0);
+    let mut got: Vec<String> = suppressed(&v).into_iter().map(|x| x.0).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "deprecated-term",
+            "undefined-abbreviation",
+            "unknown-citation"
+        ]
+    );
+    assert_eq!(of(&v, "suppression"), vec![]);
+}
