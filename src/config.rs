@@ -21,6 +21,8 @@ pub struct Limits {
     pub max_front_matter_size: usize,
     /// Longest search query, in bytes.
     pub max_query_length: usize,
+    /// Deepest nesting of lists and blockquotes, and of raw HTML elements, in a page.
+    pub max_nesting_depth: usize,
 }
 
 impl Default for Limits {
@@ -30,6 +32,7 @@ impl Default for Limits {
             max_include_depth: 8,
             max_front_matter_size: 64 * 1024,
             max_query_length: 512,
+            max_nesting_depth: 32,
         }
     }
 }
@@ -180,10 +183,14 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
         Ok(n) => n,
         Err(e) => {
             let start = file.offset_of(e.line.unwrap_or(1), e.col.unwrap_or(1));
-            diags.push(
-                Diagnostic::error(CHECK, format!("invalid YAML in site.yaml: {}", e.message))
-                    .at(id, start..start + 1),
-            );
+            let message = match e.kind {
+                yaml::YamlErrorKind::Syntax => format!("invalid YAML in site.yaml: {}", e.message),
+                _ => format!(
+                    "site.yaml refused: {}",
+                    e.message.replacen("the YAML", "it", 1)
+                ),
+            };
+            diags.push(Diagnostic::error(CHECK, message).at(id, start..start + 1));
             return (c, diags);
         }
     };
@@ -279,7 +286,8 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                         "max_include_depth" => c.limits.max_include_depth = n as usize,
                         "max_front_matter_size" => c.limits.max_front_matter_size = n as usize,
                         "max_query_length" => c.limits.max_query_length = n as usize,
-                        _ => v.err(lk, &format!("unknown key `{name}` in `limits`"), Some("valid keys: max_file_size, max_include_depth, max_front_matter_size, max_query_length")),
+                        "max_nesting_depth" => c.limits.max_nesting_depth = n as usize,
+                        _ => v.err(lk, &format!("unknown key `{name}` in `limits`"), Some("valid keys: max_file_size, max_include_depth, max_front_matter_size, max_query_length, max_nesting_depth")),
                     }
                 }
             }

@@ -338,6 +338,7 @@ pub fn check(opts: &Options) -> Result<CheckReport, Fatal> {
             };
             let page_act = p.fm.legal.legislation.as_ref().map(|l| l.act.as_str());
             let doc = markdown::analyse_in(&body, &acts, page_act);
+            d.extend(crate::parse::html::check_markup(&body, &doc, &config));
             tick(opts);
             (body, doc, d)
         })

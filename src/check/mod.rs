@@ -107,8 +107,13 @@ pub const STAGE_RULES: &[(&str, &str, Severity)] = &[
     ),
     (
         "unsafe-html",
-        "raw HTML that had to be removed",
+        "raw HTML that is removed (an error with `html: refuse`)",
         Severity::Warning,
+    ),
+    (
+        "limits",
+        "resource limits: nesting of lists, blockquotes and raw HTML",
+        Severity::Error,
     ),
     (
         "suppression",

@@ -59,6 +59,27 @@ fn encode_path(p: &str) -> String {
         .join("/")
 }
 
+/// Why a file name or id cannot become part of the site, if it cannot: a control character
+/// (a line break in a name can forge lines in reports and CI annotations), or a character
+/// that Windows file shares and many servers cannot hold (a mirror may be copied to one).
+/// Spaces, Unicode and other punctuation are fine: URLs are percent-encoded.
+pub fn path_problem(p: &str) -> Option<String> {
+    for c in p.chars() {
+        if c.is_control() {
+            return Some(format!(
+                "holds a control character (U+{:04X}), such as a line break or tab",
+                c as u32
+            ));
+        }
+        if matches!(c, '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            return Some(format!(
+                "holds `{c}`, which Windows file shares and many web servers cannot hold"
+            ));
+        }
+    }
+    None
+}
+
 /// Relative URL from the page at `from` to the page at `to`, with an optional anchor.
 pub fn page_href(from: &str, to: &str, anchor: Option<&str>, portable: bool) -> String {
     let mut h = root_prefix(from);
@@ -108,5 +129,13 @@ mod tests {
             file_href("a/b", "static/style.css"),
             "../../static/style.css"
         );
+    }
+
+    #[test]
+    fn path_problems() {
+        assert_eq!(path_problem("guidance/stalking (draft) $1 ünï.md"), None);
+        assert!(path_problem("a\nb.md").unwrap().contains("U+000A"));
+        assert!(path_problem("a|b.md").unwrap().contains("`|`"));
+        assert!(path_problem("a\\b.md").unwrap().contains("`\\`"));
     }
 }

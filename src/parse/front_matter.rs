@@ -127,10 +127,11 @@ pub fn parse(
             let line = e.line.unwrap_or(1) + block.first_line;
             let start = file.offset_of(line, e.col.unwrap_or(1));
             let end = line_end(text, start);
+            let (message, help) = yaml_error_text(&e);
             diags.push(
-                Diagnostic::error(CHECK, format!("invalid YAML in front matter: {}", e.message))
+                Diagnostic::error(CHECK, message)
                     .at(file_id, start..end)
-                    .help("front matter is YAML: `key: value` lines; quote text that contains `: ` or starts with a special character"),
+                    .help(help),
             );
             return Parsed {
                 front_matter: None,
@@ -152,6 +153,30 @@ pub fn parse(
         body_offset: block.body_offset,
         diagnostics: v.diags,
     }
+}
+
+/// What to tell an editor about a YAML error in front matter: a syntax slip or a limit.
+fn yaml_error_text(e: &yaml::YamlError) -> (String, &'static str) {
+    use yaml::YamlErrorKind as K;
+    let message = match e.kind {
+        K::Syntax => format!("invalid YAML in front matter: {}", e.message),
+        _ => format!(
+            "front matter refused: {}",
+            e.message.replacen("the YAML", "it", 1)
+        ),
+    };
+    let help = match e.kind {
+        K::Syntax => {
+            "front matter is YAML: `key: value` lines; quote text that contains `: ` or starts with a special character"
+        }
+        K::TooBig => {
+            "move long text into the page body, or raise `limits.max_front_matter_size` in site.yaml"
+        }
+        K::Aliases => "write the value out in full wherever it is needed",
+        K::TooDeep => "front matter needs only a few levels of nesting: flatten it",
+        K::TooMany => "front matter holds a page's metadata only: move the data elsewhere",
+    };
+    (message, help)
 }
 
 fn line_end(text: &str, start: usize) -> usize {
@@ -362,7 +387,7 @@ impl Validator<'_> {
                 "tags" => self.fm.tags = self.string_list(v, "tags"),
                 "topics" => self.fm.topics = self.string_list(v, "topics"),
                 "related" => self.fm.related = self.string_list(v, "related"),
-                "aliases" => self.fm.aliases = self.string_list(v, "aliases"),
+                "aliases" => self.fm.aliases = self.aliases(v),
                 "weight" => match &v.value {
                     Value::Int(i) => self.fm.weight = Some(*i),
                     other => {
@@ -660,6 +685,46 @@ impl Validator<'_> {
                 Vec::new()
             }
         }
+    }
+
+    /// Old ids, normalised (`/guidance/old.md` is `guidance/old`). Each becomes a redirect
+    /// file in the output, so one that climbs out of the site or cannot be a file name is
+    /// refused here.
+    fn aliases(&mut self, v: &Node) -> Vec<String> {
+        let Value::Seq(items) = &v.value else {
+            return self.string_list(v, "aliases");
+        };
+        let mut out = Vec::new();
+        for item in items {
+            let Some(raw) = self.string(item, "aliases") else {
+                continue;
+            };
+            let trimmed = raw.trim().trim_matches('/');
+            let trimmed = trimmed.strip_suffix(".md").unwrap_or(trimmed);
+            let problem = match super::markdown::normalise_content_path(trimmed) {
+                Err(e) => Some(e.to_string()),
+                Ok(id) if id.is_empty() => Some("it names the home page".to_string()),
+                Ok(id) => match crate::model::url::path_problem(&id) {
+                    Some(p) => Some(format!("it {p}")),
+                    None => {
+                        self.record(&format!("aliases[{}]", out.len()), item);
+                        out.push(id);
+                        None
+                    }
+                },
+            };
+            if let Some(p) = problem {
+                self.error(
+                    item,
+                    format!("alias `{}` is not allowed: {p}", raw.escape_debug()),
+                    Some(
+                        "an alias is the page's old id, from the content root: `guidance/old-name`"
+                            .into(),
+                    ),
+                );
+            }
+        }
+        out
     }
 
     fn map<'n>(&mut self, v: &'n Node, field: &str) -> Option<&'n Vec<(Node, Node)>> {

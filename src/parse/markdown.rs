@@ -265,7 +265,9 @@ fn resolve_include<'a>(
     stack: &[String],
     opts: &ExpandOptions<'a>,
 ) -> Result<(Includable<'a>, String), (String, String)> {
-    let norm = normalise_content_path(path).map_err(|e| {
+    // Links may start from the content root with `@/`; includes always do, so accept both.
+    let rooted = path.strip_prefix("@/").unwrap_or(path);
+    let norm = normalise_content_path(rooted).map_err(|e| {
         (
             format!("cannot include `{path}`: {e}"),
             "write the path from the content root, e.g. `_snippets/helpline.md`".to_string(),
@@ -406,6 +408,10 @@ pub struct Doc {
     pub blocks: Vec<TextBlock>,
     pub citations: Vec<CitationRef>,
     pub html: Vec<HtmlPiece>,
+    /// Body offset where each level of list and blockquote nesting is first reached (its
+    /// length is the deepest nesting): for the nesting limit, as browsers and HTML tools slow
+    /// down on very deep trees.
+    pub nesting: Vec<usize>,
 }
 
 /// Slug for a heading anchor (SPEC §4): lower case, punctuation dropped, spaces as hyphens.
@@ -519,10 +525,18 @@ pub fn analyse_in(body: &Body, acts: &ActTable, page_act: Option<&str>) -> Doc {
                     heading = Some((level, id.map(|s| s.to_string()), range.start));
                     open.push(new_block(BlockKind::Heading, range.start));
                 }
-                Tag::BlockQuote(_) => quote_depth += 1,
+                Tag::BlockQuote(_) => {
+                    quote_depth += 1;
+                    if quote_depth + list_depth > doc.nesting.len() {
+                        doc.nesting.push(range.start);
+                    }
+                }
                 Tag::CodeBlock(_) => code_block = true,
                 Tag::List(_) => {
                     list_depth += 1;
+                    if quote_depth + list_depth > doc.nesting.len() {
+                        doc.nesting.push(range.start);
+                    }
                     // The paragraph that introduces a list ("Officers should:") gives its items
                     // their modal verb.
                     list_intro_stack.push(last_paragraph);

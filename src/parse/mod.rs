@@ -2,5 +2,6 @@
 //! file yields what could be read and the diagnostics that say why the rest could not.
 pub mod citations;
 pub mod front_matter;
+pub mod html;
 pub mod markdown;
 pub mod yaml;

@@ -139,9 +139,25 @@ impl Default for YamlLimits {
     }
 }
 
+/// What went wrong, so callers can say how to fix it (a syntax slip and a limit need
+/// different advice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YamlErrorKind {
+    Syntax,
+    /// Over `max_bytes`.
+    TooBig,
+    /// An anchor or alias (`&a`, `*a`): refused outright, they are how alias bombs work.
+    Aliases,
+    /// Nested deeper than `max_depth`.
+    TooDeep,
+    /// More than `max_nodes` values.
+    TooMany,
+}
+
 /// A YAML syntax or limit error, with the 1-based position when the parser knows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlError {
+    pub kind: YamlErrorKind,
     pub message: String,
     pub line: Option<usize>,
     pub col: Option<usize>,
@@ -152,6 +168,7 @@ pub struct YamlError {
 pub fn parse(text: &str, limits: YamlLimits) -> Result<Node, YamlError> {
     if text.len() > limits.max_bytes {
         return Err(YamlError {
+            kind: YamlErrorKind::TooBig,
             message: format!(
                 "the YAML is {} bytes, over the limit of {} bytes",
                 text.len(),
@@ -182,8 +199,9 @@ pub fn parse(text: &str, limits: YamlLimits) -> Result<Node, YamlError> {
     }
     serde_saphyr::from_str_with_options::<Node>(text, options).map_err(|e| {
         let loc = e.location();
-        let message = plain_message(&e);
+        let (kind, message) = classify(&e, limits);
         YamlError {
+            kind,
             message,
             line: loc.map(|l| l.line() as usize).filter(|&l| l > 0),
             col: loc.map(|l| l.column() as usize).filter(|&c| c > 0),
@@ -191,28 +209,58 @@ pub fn parse(text: &str, limits: YamlLimits) -> Result<Node, YamlError> {
     })
 }
 
-/// The parser's message without its own source snippet (our renderer shows the source).
-fn plain_message(e: &serde_saphyr::Error) -> String {
+/// The error's kind and a plain message without the parser's own source snippet (our
+/// renderer shows the source).
+fn classify(e: &serde_saphyr::Error, limits: YamlLimits) -> (YamlErrorKind, String) {
+    use serde_saphyr::budget::BudgetBreach;
+    let mut inner = e;
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = inner
+    {
+        inner = error;
+    }
+    let too_deep = || {
+        (
+            YamlErrorKind::TooDeep,
+            format!(
+                "the YAML is nested more than {} levels deep",
+                limits.max_depth
+            ),
+        )
+    };
+    let aliases = || {
+        (
+            YamlErrorKind::Aliases,
+            "YAML anchors and aliases (&name, *name) are not allowed".to_string(),
+        )
+    };
+    if let serde_saphyr::Error::Budget { breach, .. } = inner {
+        return match breach {
+            BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => aliases(),
+            BudgetBreach::Depth { .. } => too_deep(),
+            BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } => (
+                YamlErrorKind::TooMany,
+                format!("the YAML has more than {} values", limits.max_nodes),
+            ),
+            other => (
+                YamlErrorKind::TooBig,
+                format!("the YAML is too large ({other:?})"),
+            ),
+        };
+    }
     let full = e.without_snippet().to_string();
     let first = full.lines().next().unwrap_or("invalid YAML");
     // The parser's own position counts from the start of the YAML block; ours is the file's.
-    let first = first
-        .split(" at line ")
-        .next()
-        .unwrap_or(first)
-        .trim()
-        .to_string();
+    let first = first.split(" at line ").next().unwrap_or(first).trim();
     let lower = first.to_lowercase();
     if lower.contains("alias") || lower.contains("anchor") {
-        return "YAML anchors and aliases (&name, *name) are not allowed in front matter".into();
+        return aliases();
     }
-    if lower.contains("depth") || lower.contains("nesting") {
-        return "the YAML is nested too deeply".into();
+    // The scanner has its own recursion guard for flow collections (`[[[[...`).
+    if lower.contains("depth") || lower.contains("nesting") || lower.contains("recursion") {
+        return too_deep();
     }
-    if lower.contains("nodes") {
-        return "the YAML has too many entries".into();
-    }
-    first
+    (YamlErrorKind::Syntax, first.to_string())
 }
 
 #[cfg(test)]
@@ -243,13 +291,29 @@ mod tests {
     fn alias_bombs_are_refused() {
         let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n";
         let e = parse(bomb, YamlLimits::default()).unwrap_err();
-        assert!(e.message.contains("anchors and aliases"), "{e:?}");
+        assert_eq!(e.kind, YamlErrorKind::Aliases, "{e:?}");
     }
 
     #[test]
     fn deep_nesting_is_refused() {
-        let deep = format!("a: {}{}", "[".repeat(200), "]".repeat(200));
-        assert!(parse(&deep, YamlLimits::default()).is_err());
+        for deep in [
+            format!("a: {}{}", "[".repeat(200), "]".repeat(200)),
+            format!("a: {}{}", "[".repeat(5000), "]".repeat(5000)),
+            (0..100).map(|i| format!("{}k:\n", " ".repeat(i))).collect(),
+        ] {
+            let e = parse(&deep, YamlLimits::default()).unwrap_err();
+            assert_eq!(e.kind, YamlErrorKind::TooDeep, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn too_many_values_are_refused() {
+        let many: String = (0..10_000).map(|i| format!("k{i}: 1\n")).collect();
+        let e = parse(&many, YamlLimits::default()).unwrap_err();
+        assert_eq!(e.kind, YamlErrorKind::TooMany, "{e:?}");
+        let big = "a: b\n".repeat(100_000);
+        let e = parse(&big, YamlLimits::default()).unwrap_err();
+        assert_eq!(e.kind, YamlErrorKind::TooBig, "{e:?}");
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! abbreviations marked up on first use, heading anchors, and raw HTML made safe.
 
 use crate::config::HtmlPolicy;
-use crate::graph::{CitationTarget, LinkTarget, Site};
+use crate::graph::{CitationTarget, LinkProblem, LinkTarget, Site};
+
 use crate::model::url;
 use crate::parse::markdown::options;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
@@ -78,6 +79,7 @@ pub fn body_html(site: &Site, i: usize, portable: bool) -> BodyHtml {
     let mut in_code = false;
     let mut raw_html = false;
     let mut skip_link_end: Vec<bool> = Vec::new();
+    let mut skip_image_end: Vec<bool> = Vec::new();
 
     // Task lists (`- [ ] item`) render as printable tick boxes; the checks read the same
     // text either way.
@@ -106,11 +108,13 @@ pub fn body_html(site: &Site, i: usize, portable: bool) -> BodyHtml {
                 heading_no += 1;
                 section = heading_no;
                 in_heading = true;
+                // `{key=value}` attributes are dropped: they would publish `onclick=...`.
+                let _ = attrs;
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id: Some(CowStr::from(anchor)),
                     classes,
-                    attrs,
+                    attrs: Vec::new(),
                 }));
             }
             Event::End(TagEnd::Heading(l)) => {
@@ -175,16 +179,33 @@ pub fn body_html(site: &Site, i: usize, portable: bool) -> BodyHtml {
                 id,
             }) => {
                 let src_url = match link_at.get(&range.start) {
-                    Some(LinkTarget::Asset(p)) => url::file_href(from, p),
-                    Some(LinkTarget::External(u)) => u.clone(),
-                    _ => dest_url.to_string(),
+                    Some(LinkTarget::Asset(p)) => Some(url::file_href(from, p)),
+                    Some(LinkTarget::External(u)) => Some(u.clone()),
+                    // A `javascript:` or out-of-site source is never published (the check may
+                    // be turned off); the alt text stays as text.
+                    Some(LinkTarget::Broken(
+                        LinkProblem::Unsafe(_) | LinkProblem::OutsideRoot(_),
+                    )) => None,
+                    _ if unsafe_scheme(&dest_url) => None,
+                    _ => Some(dest_url.to_string()),
                 };
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: CowStr::from(src_url),
-                    title,
-                    id,
-                }));
+                match src_url {
+                    Some(src_url) => {
+                        skip_image_end.push(false);
+                        events.push(Event::Start(Tag::Image {
+                            link_type,
+                            dest_url: CowStr::from(src_url),
+                            title,
+                            id,
+                        }));
+                    }
+                    None => skip_image_end.push(true),
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if skip_image_end.pop() == Some(false) {
+                    events.push(Event::End(TagEnd::Image));
+                }
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 let t = h.trim_start();
@@ -235,6 +256,23 @@ pub fn body_html(site: &Site, i: usize, portable: bool) -> BodyHtml {
     }
 }
 
+/// Whether a destination written in Markdown has a scheme other than the web's, mail's and
+/// telephone's (`javascript:`, `data:`, `vbscript:` ...).
+fn unsafe_scheme(dest: &str) -> bool {
+    let d: String = dest
+        .trim()
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
+    match d.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => !matches!(
+            scheme.to_ascii_lowercase().as_str(),
+            "http" | "https" | "mailto" | "tel"
+        ),
+        _ => false,
+    }
+}
+
 fn normalise_ws(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
@@ -243,28 +281,9 @@ fn normalise_ws(s: &str) -> String {
         .replace(" />", ">")
 }
 
-/// The HTML allowed in content: ordinary document markup and our own attributes. Scripts,
-/// event handlers, `javascript:` URLs, SVG and MathML never pass.
+/// The HTML allowed in content (the policy lives in [`crate::parse::html`]).
 pub fn sanitize(html: &str) -> String {
-    let mut b = ammonia::Builder::default();
-    b.add_generic_attributes(&["id", "class", "title", "lang", "dir"])
-        .add_tags(&[
-            "abbr",
-            "details",
-            "summary",
-            "figure",
-            "figcaption",
-            "mark",
-            "section",
-            "aside",
-        ])
-        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
-        .url_relative(ammonia::UrlRelative::PassThrough)
-        .link_rel(None)
-        .add_tag_attributes("td", &["align"])
-        .add_tag_attributes("th", &["align", "scope"])
-        .add_tag_attributes("ol", &["start"]);
-    b.clean(html).to_string()
+    crate::parse::html::sanitize(html)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -130,6 +130,29 @@ fn load_root(
             }
             continue;
         }
+        let bad_name = if entry.file_name().to_str().is_none() {
+            Some("is not valid UTF-8".to_string())
+        } else {
+            crate::model::url::path_problem(&name)
+        };
+        if let Some(problem) = bad_name {
+            let what = if entry.file_type().is_dir() {
+                "folder name"
+            } else {
+                "file name"
+            };
+            out.diagnostics.push(file_level(
+                sources,
+                root,
+                &rel,
+                &format!("the {what} {problem}; it is not read"),
+                "rename it using letters, digits, spaces, hyphens and underscores",
+            ));
+            if entry.file_type().is_dir() {
+                it.skip_current_dir();
+            }
+            continue;
+        }
         if entry.path_is_symlink() {
             match entry.path().canonicalize() {
                 Err(e) => {
@@ -213,11 +236,27 @@ impl WarningExt for Diagnostic {
     }
 }
 
+/// A path under a content root with `/` separators. Control characters are shown escaped
+/// (`\n`), so a hostile name cannot forge lines in reports; such names are refused anyway.
 fn display_rel(p: &Path) -> String {
-    p.components()
+    let s = p
+        .components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
-        .join("/")
+        .join("/");
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_debug().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        s
+    }
 }
 
 fn display_path(root: &Root, rel: &str) -> String {

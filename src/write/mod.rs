@@ -139,8 +139,18 @@ fn staging_path(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}{STAGING_MARK}-{}", std::process::id()))
 }
 
-/// Removes staging folders left by earlier builds that were killed. Only folders with our
-/// staging name and our marker file inside are touched.
+/// Whether the process that named a folder is still running (Linux; elsewhere assume not).
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Cleans up after builds that were killed: staging folders (a half-written new site, or the
+/// previous site after the swap) are removed, and an old site moved aside by the two-rename
+/// fallback is put back if the new one never arrived. Only folders with our names, whose
+/// process is gone, and that hold our marker or a Waymark manifest are touched.
 fn clean_stale_staging(out: &Path) {
     let Some(parent) = out.parent() else { return };
     let parent = if parent.as_os_str().is_empty() {
@@ -152,17 +162,46 @@ fn clean_stale_staging(out: &Path) {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let prefix = format!(".{name}{STAGING_MARK}-");
+    let staging_prefix = format!(".{name}{STAGING_MARK}-");
+    let old_prefix = format!(".{name}.waymark-old-");
     let Ok(rd) = fs::read_dir(parent) else { return };
-    for e in rd.flatten() {
+    let mut entries: Vec<_> = rd.flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
         let n = e.file_name().to_string_lossy().to_string();
-        if n.starts_with(&prefix) && e.path().join(STAGING_MARK).is_file() {
-            let _ = fs::remove_dir_all(e.path());
+        let path = e.path();
+        let ours = path.join(STAGING_MARK).is_file() || path.join(manifest::MANIFEST).is_file();
+        let pid_of = |prefix: &str| n.strip_prefix(prefix).and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid_of(&staging_prefix) {
+            if ours && !process_alive(pid) {
+                let _ = fs::remove_dir_all(&path);
+            }
+        } else if let Some(pid) = pid_of(&old_prefix)
+            && path.join(manifest::MANIFEST).is_file()
+            && !process_alive(pid)
+        {
+            if out.exists() {
+                let _ = fs::remove_dir_all(&path);
+            } else {
+                let _ = fs::rename(&path, out);
+            }
         }
     }
 }
 
 fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), String> {
+    // Every output path is built from content (ids, aliases, asset names); whatever an earlier
+    // stage let through, nothing is ever written outside the output folder.
+    let inside = !rel.is_empty()
+        && Path::new(rel)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+    if !inside {
+        return Err(format!(
+            "refusing to write `{}`: the path leads outside the output folder",
+            rel.escape_debug()
+        ));
+    }
     let path = dir.join(rel);
     if let Some(p) = path.parent() {
         fs::create_dir_all(p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
@@ -204,13 +243,11 @@ pub fn write_site(
             write_file(&staging, rel, &b)?;
         }
         index(&staging)?;
-        fs::remove_file(staging.join(STAGING_MARK)).map_err(|e| e.to_string())?;
+        // The manifest leaves out the marker, which stays until the swap so that a killed
+        // build's folder is recognised and cleaned up by the next build.
         let build_id = hex::encode(&Sha256::digest(&req.build_id_inputs)[..16]);
         let manifest = Manifest::compute(&staging, &build_id, req.profile)?;
         manifest.write(&staging)?;
-        // The marker goes back until the swap, so a killed build's folder is recognised.
-        fs::write(staging.join(STAGING_MARK), b"waymark staging folder\n")
-            .map_err(|e| e.to_string())?;
         Ok::<_, String>(manifest)
     })();
     let manifest = match result {
@@ -241,7 +278,8 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), String> {
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
         if renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).is_ok() {
-            // `staging` now holds the old site.
+            // `staging` now holds the old site (with its manifest, so a build killed while
+            // removing it leaves a folder the next build recognises).
             let _ = fs::remove_dir_all(staging);
             return Ok(());
         }
