@@ -183,14 +183,21 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
         Ok(n) => n,
         Err(e) => {
             let start = file.offset_of(e.line.unwrap_or(1), e.col.unwrap_or(1));
+            use yaml::YamlErrorKind as K;
             let message = match e.kind {
-                yaml::YamlErrorKind::Syntax => format!("invalid YAML in site.yaml: {}", e.message),
+                K::Syntax => format!("invalid YAML in site.yaml: {}", e.message),
                 _ => format!(
                     "site.yaml refused: {}",
                     e.message.replacen("the YAML", "it", 1)
                 ),
             };
-            diags.push(Diagnostic::error(CHECK, message).at(id, start..start + 1));
+            let mut d = Diagnostic::error(CHECK, message).at(id, start..start + 1);
+            match e.kind {
+                K::Syntax => {}
+                K::Aliases => d = d.help("write the value out in full wherever it is needed"),
+                _ => d = d.help("site.yaml holds a few settings: shorten or flatten it"),
+            }
+            diags.push(d);
             return (c, diags);
         }
     };

@@ -347,7 +347,8 @@ fn read(
             let id = sources.add(SourceFile::new(display, path.to_path_buf(), lossy));
             out.diagnostics.push(
                 Diagnostic::error(CHECK, "the file is not valid UTF-8 text; it is not read")
-                    .at(id, at..at + 1)
+                    // The invalid bytes show as one U+FFFD in the lossy text.
+                    .at(id, at..at + '\u{FFFD}'.len_utf8())
                     .help("save the file as UTF-8 in your editor"),
             );
             None

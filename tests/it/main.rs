@@ -6,5 +6,6 @@ mod support;
 mod content;
 mod core;
 mod currency;
+mod hostile;
 mod suppression;
 mod theme;
