@@ -148,9 +148,11 @@ fn process_alive(pid: u32) -> bool {
 }
 
 /// Cleans up after builds that were killed: staging folders (a half-written new site, or the
-/// previous site after the swap) are removed, and an old site moved aside by the two-rename
-/// fallback is put back if the new one never arrived. Only folders with our names, whose
-/// process is gone, and that hold our marker or a Waymark manifest are touched.
+/// previous site being removed after the swap) are removed, and an old site moved aside by
+/// the two-rename fallback is put back if the new one never arrived. Only folders with the
+/// names Waymark gives them (`.<out>.waymark-staging-<pid>`), whose process is gone, are
+/// touched: a kill can come before the marker is written or after removal has taken the
+/// manifest, so the name and the dead process are what identify them.
 fn clean_stale_staging(out: &Path) {
     let Some(parent) = out.parent() else { return };
     let parent = if parent.as_os_str().is_empty() {
@@ -170,10 +172,9 @@ fn clean_stale_staging(out: &Path) {
     for e in entries {
         let n = e.file_name().to_string_lossy().to_string();
         let path = e.path();
-        let ours = path.join(STAGING_MARK).is_file() || path.join(manifest::MANIFEST).is_file();
         let pid_of = |prefix: &str| n.strip_prefix(prefix).and_then(|p| p.parse::<u32>().ok());
         if let Some(pid) = pid_of(&staging_prefix) {
-            if ours && !process_alive(pid) {
+            if path.is_dir() && !path.is_symlink() && !process_alive(pid) {
                 let _ = fs::remove_dir_all(&path);
             }
         } else if let Some(pid) = pid_of(&old_prefix)
@@ -301,4 +302,51 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), String> {
     }
     let _ = fs::remove_dir_all(&old);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_written_outside_the_output_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        for bad in [
+            "../escape.html",
+            "a/../../escape.html",
+            "/tmp/escape.html",
+            "",
+        ] {
+            let e = write_file(&out, bad, b"x").unwrap_err();
+            assert!(e.contains("leads outside the output folder"), "{bad}: {e}");
+        }
+        assert!(!dir.path().join("escape.html").exists());
+        write_file(&out, "a/b c/index.html", b"x").unwrap();
+        assert!(out.join("a/b c/index.html").is_file());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn killed_builds_leave_nothing_behind_but_running_ones_are_spared() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        // A pid that cannot be running (above the kernel's maximum), one that is (ours is
+        // treated as finished, so use the parent's), and a user's look-alike folder.
+        let dead = dir.path().join(format!(".public{STAGING_MARK}-4294967290"));
+        let live = dir.path().join(format!(
+            ".public{STAGING_MARK}-{}",
+            std::os::unix::process::parent_id()
+        ));
+        let users = dir.path().join(".public.waymark-staging-notes");
+        for d in [&dead, &live, &users] {
+            fs::create_dir_all(d.join("sub")).unwrap();
+            fs::write(d.join("sub/page.html"), "x").unwrap();
+        }
+        clean_stale_staging(&out);
+        assert!(!dead.exists());
+        assert!(live.exists());
+        assert!(users.exists());
+    }
 }

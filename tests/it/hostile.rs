@@ -177,7 +177,8 @@ fn a_binary_file_with_a_md_name_is_not_read() {
     );
 }
 
-const NESTING_HELP: &str = "flatten the structure, or raise `limits.max_nesting_depth` in site.yaml";
+const NESTING_HELP: &str =
+    "flatten the structure, or raise `limits.max_nesting_depth` in site.yaml";
 
 #[test]
 fn deeply_nested_lists_are_refused_at_the_level_over_the_limit() {
@@ -258,8 +259,20 @@ fn deeply_nested_yaml_is_refused() {
     assert_eq!(
         diagnostics(&site),
         vec![
-            error("front-matter", "content/guidance/block.md", (36, 65), msg, help),
-            error("front-matter", "content/guidance/flow.md", (4, 263), msg, help),
+            error(
+                "front-matter",
+                "content/guidance/block.md",
+                (36, 65),
+                msg,
+                help
+            ),
+            error(
+                "front-matter",
+                "content/guidance/flow.md",
+                (4, 263),
+                msg,
+                help
+            ),
         ]
     );
 }
@@ -285,7 +298,11 @@ fn a_front_matter_of_10000_keys_is_refused_by_size_then_by_count() {
     let f = diagnostics(&site);
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(
-        (f[0].check.as_str(), f[0].message.as_str(), f[0].help.as_str()),
+        (
+            f[0].check.as_str(),
+            f[0].message.as_str(),
+            f[0].help.as_str()
+        ),
         (
             "front-matter",
             "front matter refused: it has more than 20000 values",
@@ -297,10 +314,7 @@ fn a_front_matter_of_10000_keys_is_refused_by_size_then_by_count() {
 #[test]
 fn a_hostile_site_yaml_is_refused_too() {
     let site = case("base");
-    site.write(
-        "site.yaml",
-        "title: &t Hostile\ndescription: *t\n",
-    );
+    site.write("site.yaml", "title: &t Hostile\ndescription: *t\n");
     let out = site.run(&["check", "--format", "json"]);
     assert_no_panic(&out);
     let f = diagnostics(&site);
@@ -356,8 +370,20 @@ fn symbolic_link_loops_and_links_outside_the_site_are_not_followed() {
                 "symbolic link loop",
                 link_help
             ),
-            error("source", "content/guidance/passwd.md", (1, 1), outside, copy_help),
-            error("source", "content/guidance/secret.md", (1, 1), outside, copy_help),
+            error(
+                "source",
+                "content/guidance/passwd.md",
+                (1, 1),
+                outside,
+                copy_help
+            ),
+            error(
+                "source",
+                "content/guidance/secret.md",
+                (1, 1),
+                outside,
+                copy_help
+            ),
         ]
     );
 }
@@ -368,7 +394,8 @@ const INCLUDE_HELP: &str = "write the path from the content root, e.g. `_snippet
 #[test]
 fn links_and_includes_that_climb_out_of_the_content_root_are_refused() {
     let site = case("climbing");
-    let climbs = |what: &str, p: &str| format!("{what} `{p}`: the path climbs out of the content root");
+    let climbs =
+        |what: &str, p: &str| format!("{what} `{p}`: the path climbs out of the content root");
     let links = "content/guidance/links.md";
     let includes = "content/guidance/includes.md";
     assert_eq!(
@@ -488,13 +515,20 @@ fn include_depth_is_limited_and_configurable() {
             "flatten the snippets, or raise `limits.max_include_depth` in site.yaml"
         )]
     );
-    site.write("site.yaml", "title: Hostile input\nlimits:\n  max_include_depth: 4\n");
+    site.write(
+        "site.yaml",
+        "title: Hostile input\nlimits:\n  max_include_depth: 4\n",
+    );
     assert_eq!(diagnostics(&site), vec![]);
     assert!(build(&site));
-    assert!(site.read("public/guidance/chain/index.html").contains("Level 4."));
+    assert!(
+        site.read("public/guidance/chain/index.html")
+            .contains("Level 4.")
+    );
 }
 
-const ALIAS_HELP: &str = "an alias is the page's old id, from the content root: `guidance/old-name`";
+const ALIAS_HELP: &str =
+    "an alias is the page's old id, from the content root: `guidance/old-name`";
 
 #[test]
 fn duplicate_ids_through_aliases_and_aliases_outside_the_site_are_refused() {
@@ -570,7 +604,10 @@ fn template_syntax_in_content_is_never_evaluated() {
     ] {
         assert!(html.contains(literal), "missing {literal:?}");
     }
-    assert!(!html.contains("Hostile input and"), "config.title was evaluated");
+    assert!(
+        !html.contains("Hostile input and"),
+        "config.title was evaluated"
+    );
     assert!(!html.contains("loooploop"));
 }
 
@@ -581,11 +618,15 @@ fn scripts_in(html: &str) -> Vec<String> {
     for e in doc.select(&scraper::Selector::parse("*").unwrap()) {
         let name = e.value().name();
         // The theme's own script files are allowed; no inline script and nothing else.
-        if name == "script" && (e.value().attr("src").is_none() || !e.inner_html().trim().is_empty())
+        if name == "script"
+            && (e.value().attr("src").is_none() || !e.inner_html().trim().is_empty())
         {
             found.push(format!("inline <script>: {}", e.html()));
         }
-        if matches!(name, "svg" | "math" | "iframe" | "object" | "embed" | "base") {
+        if matches!(
+            name,
+            "svg" | "math" | "iframe" | "object" | "embed" | "base"
+        ) {
             found.push(format!("<{name}>"));
         }
         for (a, v) in e.value().attrs() {
@@ -598,7 +639,8 @@ fn scripts_in(html: &str) -> Vec<String> {
     found
 }
 
-const REMOVED_HELP: &str = "write the content in Markdown, or use only the HTML listed in docs/WRITING.md";
+const REMOVED_HELP: &str =
+    "write the content in Markdown, or use only the HTML listed in docs/WRITING.md";
 
 #[test]
 fn unsafe_raw_html_is_removed_with_a_warning() {
@@ -696,7 +738,10 @@ fn markdown_never_publishes_event_handlers_or_script_urls() {
     assert!(build(&site));
     let html = site.read("public/guidance/md/index.html");
     assert_eq!(scripts_in(&html), Vec::<String>::new());
-    assert!(html.contains("<h2 id=\"heading\" class=\"note\">Heading</h2>"), "{html}");
+    assert!(
+        html.contains("<h2 id=\"heading\" class=\"note\">Heading</h2>"),
+        "{html}"
+    );
     assert!(html.contains("<p>picture</p>"), "{html}");
 }
 
@@ -711,7 +756,8 @@ fn file_names_with_spaces_unicode_and_shell_metacharacters_build_safely() {
         "$(touch pwned); echo 'x' & `id`",
     ] {
         assert!(
-            site.path(&format!("public/guidance/{page}/index.html")).is_file(),
+            site.path(&format!("public/guidance/{page}/index.html"))
+                .is_file(),
             "{page}"
         );
     }
@@ -748,12 +794,20 @@ fn file_names_that_cannot_be_shared_or_that_forge_lines_are_refused() {
     std::fs::write(g.join("c:d/inside.md"), page).unwrap();
     let help = "rename it using letters, digits, spaces, hyphens and underscores";
     let cannot = |c: &str| {
-        format!("the file name holds `{c}`, which Windows file shares and many web servers cannot hold; it is not read")
+        format!(
+            "the file name holds `{c}`, which Windows file shares and many web servers cannot hold; it is not read"
+        )
     };
     assert_eq!(
         diagnostics(&site),
         vec![
-            error("source", "content/guidance/a|b.md", (1, 1), &cannot("|"), help),
+            error(
+                "source",
+                "content/guidance/a|b.md",
+                (1, 1),
+                &cannot("|"),
+                help
+            ),
             error(
                 "source",
                 "content/guidance/c:d",
@@ -775,7 +829,13 @@ fn file_names_that_cannot_be_shared_or_that_forge_lines_are_refused() {
                 "the file name holds a control character (U+000A), such as a line break or tab; it is not read",
                 help
             ),
-            error("source", "content/guidance/why?.md", (1, 1), &cannot("?"), help),
+            error(
+                "source",
+                "content/guidance/why?.md",
+                (1, 1),
+                &cannot("?"),
+                help
+            ),
         ]
     );
     // The line format cannot be forged by a name: one finding, one line.

@@ -5,6 +5,7 @@ mod support;
 
 mod content;
 mod core;
+mod crash;
 mod currency;
 mod hostile;
 mod suppression;
