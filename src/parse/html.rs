@@ -150,9 +150,12 @@ fn bad_scheme(value: &str) -> Option<String> {
     }
 }
 
+/// A tag as read: kind, name, self-closing, attributes (name, decoded value).
+type RawTag = (TagKind, String, bool, Vec<(String, String)>);
+
 #[derive(Default)]
 struct Sink {
-    tags: RefCell<Vec<(TagKind, String, bool, Vec<(String, String)>)>>,
+    tags: RefCell<Vec<RawTag>>,
 }
 
 impl TokenSink for Sink {
