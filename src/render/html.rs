@@ -4,7 +4,6 @@
 
 use crate::config::HtmlPolicy;
 use crate::graph::{CitationTarget, LinkProblem, LinkTarget, Site};
-
 use crate::model::url;
 use crate::parse::markdown::options;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
