@@ -5,4 +5,5 @@ mod support;
 
 mod content;
 mod core;
+mod incremental;
 mod theme;
