@@ -103,19 +103,21 @@ impl Live {
     fn published(&self, changed: Option<BTreeSet<String>>) {
         self.has_site
             .store(true, std::sync::atomic::Ordering::Release);
-        let mut version = 0;
+        // The change list goes first, so a page woken by the new version finds it.
+        let version = self.status.borrow().version + 1;
+        {
+            let mut h = self.history.lock().unwrap_or_else(|e| e.into_inner());
+            h.push_back((version, changed));
+            while h.len() > HISTORY {
+                h.pop_front();
+            }
+        }
         self.status.send_modify(|s| {
-            s.version += 1;
+            s.version = version;
             s.ok = true;
             s.message = None;
             s.diagnostics.clear();
-            version = s.version;
         });
-        let mut h = self.history.lock().unwrap_or_else(|e| e.into_inner());
-        h.push_back((version, changed));
-        while h.len() > HISTORY {
-            h.pop_front();
-        }
     }
 
     fn broken(
@@ -306,7 +308,7 @@ fn report(session: &Session, quiet: bool) -> (Vec<serde_json::Value>, usize) {
     let opts = DiagOptions {
         color: false,
         show_suppressed: false,
-        files_checked: 0,
+        files_checked: sources.len().saturating_sub(1),
         rules: &rules,
         tool_version: env!("CARGO_PKG_VERSION"),
     };
@@ -377,7 +379,17 @@ fn settle(shared: &Shared, live: &Live, session: &Session, r: Result<Rebuild, Fa
             } else {
                 Some(changed.iter().cloned().collect())
             };
-            live.published(list);
+            if !changed.is_empty() || !live.has_site.load(std::sync::atomic::Ordering::Acquire) {
+                live.published(list);
+            } else if !live.status.borrow().ok {
+                // Fixed back to exactly the last good site: nothing to reload, but the
+                // overlay goes.
+                live.status.send_modify(|s| {
+                    s.ok = true;
+                    s.message = None;
+                    s.diagnostics.clear();
+                });
+            }
             if !quiet {
                 eprintln!(
                     "Rebuilt in {} ms{}: {} pages rendered, {} files written{}",
@@ -473,6 +485,10 @@ fn watch(
         match res {
             Ok(events) => {
                 for e in events {
+                    // Reading a file (as the rebuild itself does) changes nothing.
+                    if matches!(e.kind, notify::EventKind::Access(_)) {
+                        continue;
+                    }
                     if e.need_rescan() {
                         // Events were lost: the session cannot know what changed.
                         paths.push(root_c.join("content"));

@@ -6,4 +6,6 @@ mod support;
 mod content;
 mod core;
 mod incremental;
+#[cfg(feature = "serve")]
+mod serve;
 mod theme;
