@@ -427,11 +427,11 @@ impl Session {
             .config
             .theme
             .clone();
-        if plan.theme || self.theme.as_ref().is_none_or(|(n, _)| *n != theme_name) {
-            if let Err(e) = self.load_theme(&theme_name) {
-                self.broken = true;
-                return Err(e);
-            }
+        if (plan.theme || self.theme.as_ref().is_none_or(|(n, _)| *n != theme_name))
+            && let Err(e) = self.load_theme(&theme_name)
+        {
+            self.broken = true;
+            return Err(e);
         }
         let st = self.state.as_ref().expect("loaded");
         let outcome = if has_errors(&st.diagnostics, false) {

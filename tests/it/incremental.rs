@@ -186,7 +186,7 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_edit() {
             "{t}\nSee also [interim orders](@/guidance/stalking-or-harassment/protective-orders/interim-orders.md).\n"
         )
     });
-    let r = rebuild(&mut s, &[p.clone()]);
+    let r = rebuild(&mut s, std::slice::from_ref(&p));
     published(&r, "link added");
     assert_same_as_full_build(&preview, site.root(), "link added");
 
@@ -304,7 +304,7 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_edit() {
         new_page,
         "---\ntitle: \"Preview test page\"\nsummary: \"A page added while the preview runs.\"\nstatus: published\nfirst_published: 2026-11-01\nupdated: 2026-11-01\nreview_due: 2027-11-01\nowner: \"College of Policing\"\naudience: [investigators]\napplies_to: [england-and-wales]\ntags: [stalking]\ntopics: [investigation]\n---\n\nIt links to [recognising stalking](recognising-stalking.md).\n\n## Aim\n\nText.\n",
     );
-    let r = rebuild(&mut s, &[p.clone()]);
+    let r = rebuild(&mut s, std::slice::from_ref(&p));
     published(&r, "page added");
     assert_same_as_full_build(&preview, site.root(), "page added");
     std::fs::remove_file(&p).unwrap();

@@ -564,12 +564,11 @@ fn wait_for_event(
                 while let Some(end) = buf.find("\n\n") {
                     let event: String = buf[..end].to_string();
                     buf.drain(..end + 2);
-                    if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data:")) {
-                        if let Ok(v) = serde_json::from_str(data.trim()) {
-                            if tx.send(v).is_err() {
-                                return;
-                            }
-                        }
+                    if let Some(data) = event.lines().find_map(|l| l.strip_prefix("data:"))
+                        && let Ok(v) = serde_json::from_str(data.trim())
+                        && tx.send(v).is_err()
+                    {
+                        return;
                     }
                 }
             }
@@ -672,8 +671,7 @@ fn live_preview_reloads_pages_after_a_save_and_keeps_the_last_good_page_on_error
                     "title: [First response",
                     1,
                 ),
-            )
-            .dummy()
+            );
         },
     );
     let d = ev["diagnostics"]
@@ -705,15 +703,9 @@ fn live_preview_reloads_pages_after_a_save_and_keeps_the_last_good_page_on_error
                     "Officers should record each incident",
                     "Officers, fixed, should record each incident",
                 ),
-            )
-            .dummy()
+            );
         },
     );
     assert!(ev["diagnostics"].as_array().unwrap().is_empty());
     assert!(s.get(PAGE).text().contains("Officers, fixed, should"));
 }
-
-trait Dummy {
-    fn dummy(&self) {}
-}
-impl Dummy for TestSite {}
