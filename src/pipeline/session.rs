@@ -390,6 +390,13 @@ impl Session {
         };
         if plan.statics {
             self.statics_dirty = true;
+            // Static files may have been added or removed: list them again, keeping the
+            // templates (a stylesheet edit re-renders no page).
+            if let (Some((name, theme)), false) = (&mut self.theme, plan.theme)
+                && let Ok(fresh) = Theme::load(&self.opts.root, name)
+            {
+                theme.static_files = fresh.static_files;
+            }
         }
         let t = Instant::now();
         let changed_assets = match plan.kind {

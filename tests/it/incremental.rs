@@ -323,6 +323,43 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_edit() {
     );
     assert_same_as_full_build(&preview, site.root(), "template added");
 
+    // Site static files: added, changed, removed; no page is rendered for them.
+    let css = save(&site, "static/extra.css", "body { margin: 0 }\n");
+    let r = rebuild(&mut s, std::slice::from_ref(&css));
+    assert_eq!(
+        published(&r, "static added"),
+        vec!["static/extra.css".to_string()]
+    );
+    assert_eq!(r.stats.pages_rendered, 0);
+    assert_same_as_full_build(&preview, site.root(), "static added");
+    save(&site, "static/extra.css", "body { margin: 1px }\n");
+    published(
+        &rebuild(&mut s, std::slice::from_ref(&css)),
+        "static changed",
+    );
+    assert_same_as_full_build(&preview, site.root(), "static changed");
+    std::fs::remove_file(&css).unwrap();
+    published(&rebuild(&mut s, &[css]), "static removed");
+    assert_same_as_full_build(&preview, site.root(), "static removed");
+
+    // A content asset (an image beside the pages).
+    let img = save(
+        &site,
+        "content/guidance/diagram.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    published(&rebuild(&mut s, std::slice::from_ref(&img)), "asset added");
+    assert_same_as_full_build(&preview, site.root(), "asset added");
+    save(
+        &site,
+        "content/guidance/diagram.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"2\"/>\n",
+    );
+    let r = rebuild(&mut s, std::slice::from_ref(&img));
+    published(&r, "asset changed");
+    assert!(!r.stats.full);
+    assert_same_as_full_build(&preview, site.root(), "asset changed");
+
     // site.yaml.
     let p = edit(&site, "site.yaml", |t| {
         t.replacen("title: \"", "title: \"Edited: ", 1)
