@@ -207,6 +207,7 @@ impl Summary {
     fn of(
         site: &Site,
         file_hashes: &[[u8; 32]],
+        theme: &Theme,
         opts: RenderOptions,
         names: &mut Interner,
     ) -> Summary {
@@ -239,7 +240,7 @@ impl Summary {
             .enumerate()
             .map(|(i, r)| (ids[i], r.into_iter().map(|j| ids[j]).collect()))
             .collect();
-        let cx = render::view_context(site, opts);
+        let cx = render::view_context(site, theme, opts);
         let global = hash_of(&(
             serde_json::to_vec(&cx.site_view("")).unwrap_or_default(),
             format!("{:?}", site.config),
@@ -747,7 +748,7 @@ impl Session {
         let st = self.state.as_mut().expect("state");
         let (_, theme) = self.theme.as_ref().expect("theme");
         let site = &st.site;
-        let new = Summary::of(site, &st.file_hashes, opts, &mut self.names);
+        let new = Summary::of(site, &st.file_hashes, theme, opts, &mut self.names);
 
         // What to render again.
         let old = self.published.as_ref().map(|p| &p.summary);
@@ -797,7 +798,7 @@ impl Session {
         };
 
         // RENDER the pages, reusing cached bodies.
-        let cx = render::view_context(site, opts);
+        let cx = render::view_context(site, theme, opts);
         let bodies = &self.bodies;
         let rendered: Vec<_> = dirty_pages
             .par_iter()
@@ -840,6 +841,7 @@ impl Session {
         });
         stats.generated_rendered = generated.len();
         render_errors.extend(diags);
+        render_errors.extend(render::check_brand_logo(site, theme));
         if !render_errors.is_empty() {
             st.diagnostics.extend(render_errors);
             crate::diag::sort_and_dedup(&mut st.diagnostics, &site.sources);
@@ -862,8 +864,12 @@ impl Session {
 
         // Everything the folder should hold. As in a full build, theme and site static files
         // take a path over rendered files, and content assets over both.
-        let mut expected: BTreeSet<String> = page_paths.into_iter().collect();
-        expected.extend(generated_paths.into_inner());
+        let mut rendered_paths: BTreeSet<String> = page_paths.into_iter().collect();
+        rendered_paths.extend(generated_paths.into_inner());
+        let mut expected = rendered_paths.clone();
+        if cx.offline {
+            expected.insert("sw.js".into());
+        }
         expected.extend(render::extra_files(site).into_iter().map(|f| f.path));
         let first_write = self.published.is_none();
         let mut overriding: Vec<OutputFile> = Vec::new();
@@ -927,6 +933,32 @@ impl Session {
                 },
             );
             written.push(f.path);
+        }
+        // The offline worker names a version made from every rendered file.
+        if cx.offline {
+            let hashes: Vec<(&str, [u8; 32])> = rendered_paths
+                .iter()
+                .filter_map(|p| {
+                    let e = on_disk.get(p)?;
+                    let mut h = [0u8; 32];
+                    hex::decode_to_slice(&e.sha256, &mut h).ok()?;
+                    Some((p.as_str(), h))
+                })
+                .collect();
+            let sw = render::service_worker_file(&hashes, theme);
+            let h = sha(&sw.bytes);
+            if on_disk.get(&sw.path).is_none_or(|e| e.sha256 != h) {
+                write_atomic(&self.out, &sw.path, &sw.bytes).map_err(Fatal::Message)?;
+                on_disk.insert(
+                    sw.path.clone(),
+                    ManifestEntry {
+                        path: sw.path.clone(),
+                        size: sw.bytes.len() as u64,
+                        sha256: h,
+                    },
+                );
+                written.push(sw.path);
+            }
         }
         stats.files_written = written.len();
         let index_dir = format!("{}/", crate::index::query::INDEX_DIR);
