@@ -709,3 +709,72 @@ fn live_preview_reloads_pages_after_a_save_and_keeps_the_last_good_page_on_error
     assert!(ev["diagnostics"].as_array().unwrap().is_empty());
     assert!(s.get(PAGE).text().contains("Officers, fixed, should"));
 }
+
+#[test]
+fn mirror_refuses_a_search_index_of_another_schema_version() {
+    let site = built_site();
+    let public = site.path("public");
+    site.write("public/search-index/schema-version", "waymark-search-0\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["serve", "--port", "0", "--mirror"])
+        .arg(&public)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the mirror started on an index of another schema version");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("waymark-search-0") && err.contains("rebuild"),
+        "{err}"
+    );
+}
+
+#[test]
+fn live_preview_starts_on_a_broken_site_and_serves_it_once_fixed() {
+    const FILE: &str = "content/guidance/harassment/first-response.md";
+    let site = TestSite::fixture("core/clean");
+    let good = site.read(FILE);
+    site.write(
+        FILE,
+        &good.replacen("title: First response to harassment", "title: [First", 1),
+    );
+    let s = Server::start(site.root(), &["--today", "2026-11-28"]);
+    let r = s.get("/");
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.text().contains("/__waymark/live.js"), "{}", r.text());
+    let status: serde_json::Value =
+        serde_json::from_slice(&s.get("/__waymark/status").body).unwrap();
+    assert_eq!(status["ok"], false);
+    assert!(
+        status["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["file"] == FILE),
+        "{status}"
+    );
+    wait_for_event(
+        s.addr,
+        0,
+        |v| v["ok"] == true && v["version"].as_u64().unwrap() >= 1,
+        || {
+            site.write(FILE, &good);
+        },
+    );
+    let r = s.get("/guidance/harassment/first-response/");
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("First response to harassment"));
+}
