@@ -169,7 +169,7 @@ def main():
                 lambda t, i: re.sub(r'^title: "', f'title: "Bench title {i}: ', t, count=1, flags=re.M),
                 lambda i: f"Bench title {i}: ", args.saves)
             internal = [int(m.group(1)) for line in preview.lines
-                        for m in [re.match(r"Rebuilt in (\d+) ms:", line)] if m]
+                        for m in [re.match(r"Rebuilt in (\d+) ms \(parse", line)] if m]
         finally:
             preview.stop()
         r = {"pages": n, "full_build_s": round(build_s, 2),

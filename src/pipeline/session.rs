@@ -126,6 +126,7 @@ struct State {
 struct Published {
     summary: Summary,
     files: BTreeMap<String, ManifestEntry>,
+    build_id: String,
 }
 
 pub struct Session {
@@ -367,7 +368,7 @@ impl Session {
     }
 
     pub fn build_id(&self) -> Option<String> {
-        Manifest::read(&self.out).ok().map(|m| m.build_id)
+        self.published.as_ref().map(|p| p.build_id.clone())
     }
 
     /// Whether the search index is older than the pages.
@@ -986,6 +987,7 @@ impl Session {
         self.published = Some(Published {
             summary: new,
             files: on_disk,
+            build_id,
         });
         Ok(Some(written))
     }
@@ -1039,11 +1041,13 @@ impl Session {
                 }
             }
         }
-        let build_id = Manifest::read(&self.out)
-            .map(|m| m.build_id)
-            .unwrap_or_default();
-        write_manifest(&self.out, &build_id, self.opts.profile, &published.files)
-            .map_err(|e| e.to_string())?;
+        write_manifest(
+            &self.out,
+            &published.build_id,
+            self.opts.profile,
+            &published.files,
+        )
+        .map_err(|e| e.to_string())?;
         self.index_stale = false;
         Ok(())
     }

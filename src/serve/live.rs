@@ -391,10 +391,16 @@ fn settle(shared: &Shared, live: &Live, session: &Session, r: Result<Rebuild, Fa
                 });
             }
             if !quiet {
+                let ms = |d: Duration| d.as_secs_f64() * 1000.0;
                 eprintln!(
-                    "Rebuilt in {} ms{}: {} pages rendered, {} files written{}",
+                    "Rebuilt in {} ms{} (parse {:.0}, link {:.0}, check {:.0}, render {:.0}, write {:.0}): {} pages rendered, {} files written{}",
                     stats.total.as_millis(),
-                    if stats.full { " (full)" } else { "" },
+                    if stats.full { ", full" } else { "" },
+                    ms(stats.parse),
+                    ms(stats.link),
+                    ms(stats.check),
+                    ms(stats.render),
+                    ms(stats.write),
                     stats.pages_rendered,
                     stats.files_written,
                     if warnings > 0 {
