@@ -311,15 +311,15 @@ pub fn link(
         }
     }
     for c in &mut children {
-        c.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a], &pages[b]);
-            pa.fm
-                .weight
-                .unwrap_or(i64::MAX)
-                .cmp(&pb.fm.weight.unwrap_or(i64::MAX))
-                .then(pa.is_section.cmp(&pb.is_section).reverse())
-                .then(pa.fm.title.to_lowercase().cmp(&pb.fm.title.to_lowercase()))
-                .then(pa.id.cmp(&pb.id))
+        // Keys made once per page, not once per comparison.
+        c.sort_by_cached_key(|&a| {
+            let pa = &pages[a];
+            (
+                pa.fm.weight.unwrap_or(i64::MAX),
+                !pa.is_section,
+                pa.fm.title.to_lowercase(),
+                pa.id.clone(),
+            )
         });
     }
 

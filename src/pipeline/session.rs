@@ -77,10 +77,14 @@ pub struct Rebuild {
 struct Summary {
     /// Page index -> interned id.
     ids: Vec<u32>,
-    /// Hash of each page's own inputs: its file and the files it includes.
-    content: HashMap<u32, u64>,
-    /// [`render::page_reads`] of each page.
-    reads: HashMap<u32, Vec<u32>>,
+    /// Interned id -> page index.
+    index: HashMap<u32, usize>,
+    /// Hash of each page's own inputs: its file and the files it includes (by page index).
+    content: Vec<u64>,
+    /// Hash of what other pages show of each page: its front matter, kind and headings.
+    shown: Vec<u64>,
+    /// [`render::page_reads`] of each page (by page index, as interned ids).
+    reads: Vec<Vec<u32>>,
     /// Navigation, configuration: anything every page shows.
     global: u64,
     /// The glossary: every body's abbreviations.
@@ -211,13 +215,14 @@ impl Summary {
         theme: &Theme,
         opts: RenderOptions,
         names: &mut Interner,
+        old: Option<&Summary>,
     ) -> Summary {
         let ids: Vec<u32> = site.pages.iter().map(|p| names.get(&p.id)).collect();
-        let content = site
+        let index: HashMap<u32, usize> = ids.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+        let content: Vec<u64> = site
             .pages
-            .iter()
-            .zip(&ids)
-            .map(|(p, &n)| {
+            .par_iter()
+            .map(|p| {
                 let mut h = DefaultHasher::new();
                 (&p.rel_path, &p.origin).hash(&mut h);
                 file_hashes[p.file.0 as usize].hash(&mut h);
@@ -226,7 +231,26 @@ impl Summary {
                         file_hashes[s.file.0 as usize].hash(&mut h);
                     }
                 }
-                (n, h.finish())
+                h.finish()
+            })
+            .collect();
+        // What others show of a page only changes with its content: keep the old hash of
+        // pages whose content is the same.
+        let shown: Vec<u64> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                if let Some(o) = old
+                    && let Some(&k) = o.index.get(&ids[i])
+                    && o.content[k] == content[i]
+                {
+                    return o.shown[k];
+                }
+                let p = &site.pages[i];
+                hash_of(&(
+                    p.kind.as_str(),
+                    format!("{:?}", p.fm),
+                    p.headings.iter().map(|h| &h.anchor).collect::<Vec<_>>(),
+                ))
             })
             .collect();
         let mut reads: Vec<Vec<usize>> = (0..site.pages.len())
@@ -238,8 +262,7 @@ impl Summary {
         }
         let reads = reads
             .into_iter()
-            .enumerate()
-            .map(|(i, r)| (ids[i], r.into_iter().map(|j| ids[j]).collect()))
+            .map(|r| r.into_iter().map(|j| ids[j]).collect())
             .collect();
         let cx = render::view_context(site, theme, opts);
         let global = hash_of(&(
@@ -293,7 +316,9 @@ impl Summary {
         generated.insert("sitemap.xml".into(), (hash_of(&ids), ids.clone()));
         Summary {
             ids,
+            index,
             content,
+            shown,
             reads,
             global,
             glossary,
@@ -749,10 +774,13 @@ impl Session {
         let st = self.state.as_mut().expect("state");
         let (_, theme) = self.theme.as_ref().expect("theme");
         let site = &st.site;
-        let new = Summary::of(site, &st.file_hashes, theme, opts, &mut self.names);
-
-        // What to render again.
+        let mut lap = Lap::new();
         let old = self.published.as_ref().map(|p| &p.summary);
+        let new = Summary::of(site, &st.file_hashes, theme, opts, &mut self.names, old);
+        lap.at("summary");
+
+        // What to render again: pages whose content changed; pages showing something of a
+        // page whose front matter or headings changed; pages whose relations changed.
         let everything = old.is_none_or(|o| {
             o.global != new.global || o.glossary != new.glossary || o.needles != new.needles
         });
@@ -760,27 +788,47 @@ impl Session {
             self.bodies.clear();
         }
         let mut changed: HashSet<u32> = std::mem::take(&mut self.pending);
+        let mut shown_changed: HashSet<u32> = HashSet::new();
         if let Some(o) = old {
-            for (id, h) in &new.content {
-                if o.content.get(id) != Some(h) {
-                    changed.insert(*id);
+            for (i, &id) in new.ids.iter().enumerate() {
+                match o.index.get(&id) {
+                    Some(&k) => {
+                        if o.content[k] != new.content[i] {
+                            changed.insert(id);
+                        }
+                        if o.shown[k] != new.shown[i] {
+                            shown_changed.insert(id);
+                        }
+                    }
+                    None => {
+                        changed.insert(id);
+                        shown_changed.insert(id);
+                    }
                 }
             }
-            for id in o.content.keys() {
-                if !new.content.contains_key(id) {
-                    changed.insert(*id);
+            for &id in &o.ids {
+                if !new.index.contains_key(&id) {
+                    changed.insert(id);
+                    shown_changed.insert(id);
                 }
             }
         }
+        let same_pages = old.is_some_and(|o| o.ids == new.ids);
         let dirty_pages: Vec<usize> = match old {
             Some(o) if !everything => (0..site.pages.len())
+                .into_par_iter()
                 .filter(|&i| {
                     let id = new.ids[i];
-                    let r = &new.reads[&id];
+                    let r = &new.reads[i];
+                    let old_r = if same_pages {
+                        Some(&o.reads[i])
+                    } else {
+                        o.index.get(&id).map(|&k| &o.reads[k])
+                    };
                     changed.contains(&id)
-                        || r.iter().any(|j| changed.contains(j))
-                        || o.reads.get(&id).is_none_or(|old_r| {
-                            old_r != r || old_r.iter().any(|j| changed.contains(j))
+                        || r.iter().any(|j| shown_changed.contains(j))
+                        || old_r.is_none_or(|old_r| {
+                            old_r != r || old_r.iter().any(|j| shown_changed.contains(j))
                         })
                 })
                 .collect(),
@@ -791,13 +839,14 @@ impl Session {
                 return true;
             };
             match (o.generated.get(path), new.generated.get(path)) {
-                (Some(a), Some(b)) => a.0 != b.0 || b.1.iter().any(|m| changed.contains(m)),
+                (Some(a), Some(b)) => a.0 != b.0 || b.1.iter().any(|m| shown_changed.contains(m)),
                 // Search and 404 depend on site-wide inputs only.
                 (None, None) => !(path == "search/index.html" || path == "404.html"),
                 _ => true,
             }
         };
 
+        lap.at("dirty");
         // RENDER the pages, reusing cached bodies.
         let cx = render::view_context(site, theme, opts);
         let bodies = &self.bodies;
@@ -827,6 +876,7 @@ impl Session {
                 Err(d) => render_errors.push(*d),
             }
         }
+        lap.at("pages");
         let page_paths: HashSet<String> = site
             .pages
             .iter()
@@ -863,6 +913,7 @@ impl Session {
             return Ok(None);
         }
 
+        lap.at("generated");
         // Everything the folder should hold. As in a full build, theme and site static files
         // take a path over rendered files, and content assets over both.
         let mut rendered_paths: BTreeSet<String> = page_paths.into_iter().collect();
@@ -906,6 +957,7 @@ impl Session {
         files.retain(|f| !overridden.contains(&f.path));
         files.extend(overriding);
 
+        lap.at("expected");
         // WRITE what differs.
         let t = Instant::now();
         if first_write {
@@ -935,6 +987,7 @@ impl Session {
             );
             written.push(f.path);
         }
+        lap.at("write");
         // The offline worker names a version made from every rendered file.
         if cx.offline {
             let hashes: Vec<(&str, [u8; 32])> = rendered_paths
@@ -977,12 +1030,14 @@ impl Session {
         written.extend(gone);
         self.statics_dirty = false;
 
+        lap.at("worker");
         let build_id = {
             let hashes = &st.file_hashes;
             let inputs = build_inputs(site, &self.opts, portable, &|id, _| hashes[id.0 as usize]);
             hex::encode(&Sha256::digest(&inputs)[..16])
         };
         write_manifest(&self.out, &build_id, self.opts.profile, &on_disk)?;
+        lap.at("manifest");
         stats.write = t.elapsed();
         self.published = Some(Published {
             summary: new,
@@ -1050,6 +1105,26 @@ impl Session {
         .map_err(|e| e.to_string())?;
         self.index_stale = false;
         Ok(())
+    }
+}
+
+/// With `WAYMARK_TIMINGS=1` (as for the build's stages), prints where a publish spends its
+/// time.
+struct Lap(Option<Instant>);
+
+impl Lap {
+    fn new() -> Lap {
+        Lap(std::env::var_os("WAYMARK_TIMINGS").map(|_| Instant::now()))
+    }
+
+    fn at(&mut self, what: &str) {
+        if let Some(t) = self.0 {
+            eprintln!(
+                "timing: publish {what:<10} {:>8.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+            self.0 = Some(Instant::now());
+        }
     }
 }
 
