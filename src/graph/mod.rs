@@ -14,6 +14,7 @@ use crate::diag::Sources;
 use crate::model::{GlossaryEntry, Kind, Page, PageId};
 use crate::parse::citations::ActTable;
 use crate::parse::markdown::{Doc, slugify};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a citation in a page resolved to.
@@ -203,9 +204,9 @@ pub fn link(
         }
     }
 
-    // Links.
+    // Links, pages in parallel (each page's links resolve on their own).
     let links: Vec<Vec<ResolvedLink>> = pages
-        .iter()
+        .par_iter()
         .zip(&docs)
         .map(|(p, d)| {
             d.links
@@ -217,7 +218,7 @@ pub fn link(
 
     // Citations.
     let citations: Vec<Vec<CitationTarget>> = docs
-        .iter()
+        .par_iter()
         .map(|d| {
             d.citations
                 .iter()
