@@ -131,7 +131,42 @@ pub fn link(
     assets: BTreeMap<String, std::path::PathBuf>,
     duplicates: Vec<(PageId, crate::diag::FileId)>,
 ) -> Site {
+    link_reusing(
+        config,
+        sources,
+        pages,
+        docs,
+        acts,
+        assets,
+        duplicates,
+        Reuse::default(),
+    )
+}
+
+/// Links and citations an earlier link of the same pages resolved, for pages whose
+/// resolution cannot have changed (the live preview knows which after a save). `None`, or a
+/// missing entry, resolves the page afresh.
+#[derive(Default)]
+pub struct Reuse {
+    pub links: Vec<Option<Vec<ResolvedLink>>>,
+    pub citations: Vec<Option<Vec<CitationTarget>>>,
+}
+
+/// [`link`], taking the given pages' resolved links and citations as they are.
+#[allow(clippy::too_many_arguments)]
+pub fn link_reusing(
+    config: SiteConfig,
+    sources: Sources,
+    pages: Vec<Page>,
+    docs: Vec<Doc>,
+    acts: ActTable,
+    assets: BTreeMap<String, std::path::PathBuf>,
+    duplicates: Vec<(PageId, crate::diag::FileId)>,
+    mut reuse: Reuse,
+) -> Site {
     let n = pages.len();
+    reuse.links.resize_with(n, || None);
+    reuse.citations.resize_with(n, || None);
     let by_id: HashMap<PageId, usize> = pages
         .iter()
         .enumerate()
@@ -208,7 +243,11 @@ pub fn link(
     let links: Vec<Vec<ResolvedLink>> = pages
         .par_iter()
         .zip(&docs)
-        .map(|(p, d)| {
+        .zip(reuse.links.par_iter_mut())
+        .map(|((p, d), done)| {
+            if let Some(l) = done.take() {
+                return l;
+            }
             d.links
                 .iter()
                 .map(|l| links::resolve(p, l, &by_id, &aliases, &anchors, &assets))
@@ -219,7 +258,11 @@ pub fn link(
     // Citations.
     let citations: Vec<Vec<CitationTarget>> = docs
         .par_iter()
-        .map(|d| {
+        .zip(reuse.citations.par_iter_mut())
+        .map(|(d, done)| {
+            if let Some(c) = done.take() {
+                return c;
+            }
             d.citations
                 .iter()
                 .map(|c| {

@@ -671,10 +671,24 @@ impl Session {
             st.site.sources.replace(id, file);
         }
         let mut touched: BTreeSet<usize> = BTreeSet::new();
+        // What other pages' links and citations resolve against: aliases, the provisions
+        // legal summaries cover, the glossary's anchors. When a save changes any of them,
+        // every page is resolved again.
+        let resolves_against = |p: &crate::model::Page| {
+            hash_of(&(
+                &p.fm.aliases,
+                format!("{:?}", p.fm.legal.legislation),
+                format!("{:?}", p.fm.term),
+                p.kind.as_str(),
+            ))
+        };
+        let mut relink_all = false;
         for (k, mut p) in reparsed {
             let fm = p.parsed.front_matter.take().expect("publishable");
             let i = page_of_file[&p.file.file];
-            st.site.pages[i] = new_page(&p, fm);
+            let page = new_page(&p, fm);
+            relink_all |= resolves_against(&page) != resolves_against(&st.site.pages[i]);
+            st.site.pages[i] = page;
             st.details.front_matter[k] = p;
             touched.insert(i);
         }
@@ -691,7 +705,8 @@ impl Session {
         // Act names come from legal summaries: when they change, any citation may.
         let acts = graph::act_table(&st.site.pages, &st.site.config);
         let acts_key = hash_of(&act_inputs(&st.site));
-        let reparse: Vec<usize> = if acts_key != st.acts_key {
+        let acts_changed = acts_key != st.acts_key;
+        let reparse: Vec<usize> = if acts_changed {
             (0..st.site.pages.len()).collect()
         } else {
             touched.into_iter().collect()
@@ -736,6 +751,34 @@ impl Session {
             .iter()
             .map(|&(i, f)| (st.site.pages[i].id.clone(), f))
             .collect();
+        // A page keeps its resolved links unless its text changed or it links to a page
+        // whose anchors may have; citations unless its text changed.
+        let reparsed: HashSet<usize> = reparse.iter().copied().collect();
+        let mut reuse = graph::Reuse::default();
+        if !relink_all && !acts_changed {
+            let links = std::mem::take(&mut st.site.links);
+            let citations = std::mem::take(&mut st.site.citations);
+            reuse.links = links
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let stale = reparsed.contains(&i)
+                        || l.iter().any(|r| match &r.target {
+                            LinkTarget::Page { index, .. } => reparsed.contains(index),
+                            LinkTarget::Broken(graph::LinkProblem::NoSuchAnchor {
+                                page, ..
+                            }) => reparsed.contains(page),
+                            _ => false,
+                        });
+                    (!stale).then_some(l)
+                })
+                .collect();
+            reuse.citations = citations
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| (!reparsed.contains(&i)).then_some(c))
+                .collect();
+        }
         let Site {
             config,
             sources,
@@ -744,7 +787,9 @@ impl Session {
             assets,
             ..
         } = st.site;
-        let mut site = graph::link(config, sources, pages, docs, acts, assets, duplicates);
+        let mut site = graph::link_reusing(
+            config, sources, pages, docs, acts, assets, duplicates, reuse,
+        );
         site.restricted_needles = st.details.needles();
         stats.link = t.elapsed();
 

@@ -297,6 +297,21 @@ fn incremental_rebuilds_equal_a_full_build_after_every_kind_of_edit() {
     published(&rebuild(&mut s, &[p]), "link fixed");
     assert_same_as_full_build(&preview, site.root(), "broken link fixed");
 
+    // A heading other pages link to: renamed (their links break), then back.
+    const SA: &str = "content/legislation/sentencing-act-2020/_index.md";
+    let heading = site.read(SA);
+    let p = save(
+        &site,
+        SA,
+        &heading.replace("## Magistrates court limit history", "## Limits over time"),
+    );
+    assert!(matches!(rebuild(&mut s, &[p]).outcome, Outcome::Broken));
+    let (diags, _) = s.diagnostics().unwrap();
+    assert!(diags.iter().any(|d| d.check == "broken-anchor"));
+    let p = save(&site, SA, &heading);
+    published(&rebuild(&mut s, &[p]), "heading restored");
+    assert_same_as_full_build(&preview, site.root(), "heading restored");
+
     // A new page, then the same page removed.
     let new_page = "content/guidance/stalking-or-harassment/preview-test.md";
     let p = save(
