@@ -129,8 +129,17 @@ struct State {
 /// What is on disk.
 struct Published {
     summary: Summary,
-    files: BTreeMap<String, ManifestEntry>,
+    files: BTreeMap<String, Entry>,
     build_id: String,
+    /// `manifest.json` is behind the files (it is written when the preview is idle).
+    manifest_stale: bool,
+}
+
+/// A file on disk: its size and SHA-256.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    size: u64,
+    sha: [u8; 32],
 }
 
 pub struct Session {
@@ -155,10 +164,6 @@ fn hash_of(v: &impl Hash) -> u64 {
     let mut h = DefaultHasher::new();
     v.hash(&mut h);
     h.finish()
-}
-
-fn sha(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// Writes a file so a reader sees the old bytes or the new, never half of them.
@@ -1008,26 +1013,28 @@ impl Session {
         if first_write {
             prepare_out(&self.out)?;
         }
-        let mut on_disk = self.published.take().map(|p| p.files).unwrap_or_default();
-        let hashed: Vec<(OutputFile, String)> = files
+        let (mut on_disk, old_build_id, old_stale) = match self.published.take() {
+            Some(p) => (p.files, Some(p.build_id), p.manifest_stale),
+            None => (BTreeMap::new(), None, true),
+        };
+        let hashed: Vec<(OutputFile, [u8; 32])> = files
             .into_par_iter()
             .map(|f| {
-                let h = sha(&f.bytes);
+                let h = render::sha256(&f.bytes);
                 (f, h)
             })
             .collect();
         let mut written = Vec::new();
         for (f, h) in hashed {
-            if on_disk.get(&f.path).is_some_and(|e| e.sha256 == h) {
+            if on_disk.get(&f.path).is_some_and(|e| e.sha == h) {
                 continue;
             }
             write_atomic(&self.out, &f.path, &f.bytes).map_err(Fatal::Message)?;
             on_disk.insert(
                 f.path.clone(),
-                ManifestEntry {
-                    path: f.path.clone(),
+                Entry {
                     size: f.bytes.len() as u64,
-                    sha256: h,
+                    sha: h,
                 },
             );
             written.push(f.path);
@@ -1037,23 +1044,17 @@ impl Session {
         if cx.offline {
             let hashes: Vec<(&str, [u8; 32])> = rendered_paths
                 .iter()
-                .filter_map(|p| {
-                    let e = on_disk.get(p)?;
-                    let mut h = [0u8; 32];
-                    hex::decode_to_slice(&e.sha256, &mut h).ok()?;
-                    Some((p.as_str(), h))
-                })
+                .filter_map(|p| Some((p.as_str(), on_disk.get(p)?.sha)))
                 .collect();
             let sw = render::service_worker_file(&hashes, theme);
-            let h = sha(&sw.bytes);
-            if on_disk.get(&sw.path).is_none_or(|e| e.sha256 != h) {
+            let h = render::sha256(&sw.bytes);
+            if on_disk.get(&sw.path).is_none_or(|e| e.sha != h) {
                 write_atomic(&self.out, &sw.path, &sw.bytes).map_err(Fatal::Message)?;
                 on_disk.insert(
                     sw.path.clone(),
-                    ManifestEntry {
-                        path: sw.path.clone(),
+                    Entry {
                         size: sw.bytes.len() as u64,
-                        sha256: h,
+                        sha: h,
                     },
                 );
                 written.push(sw.path);
@@ -1081,15 +1082,32 @@ impl Session {
             let inputs = build_inputs(site, &self.opts, portable, &|id, _| hashes[id.0 as usize]);
             hex::encode(&Sha256::digest(&inputs)[..16])
         };
-        write_manifest(&self.out, &build_id, self.opts.profile, &on_disk)?;
-        lap.at("manifest");
         stats.write = t.elapsed();
+        let manifest_stale =
+            old_stale || !written.is_empty() || old_build_id.as_deref() != Some(&build_id);
         self.published = Some(Published {
             summary: new,
             files: on_disk,
             build_id,
+            manifest_stale,
         });
+        if first_write {
+            self.flush_manifest()?;
+        }
         Ok(Some(written))
+    }
+
+    /// Writes `manifest.json` if files changed since it was last written. Rebuilds leave it
+    /// for when the preview is idle: nothing served depends on it.
+    pub fn flush_manifest(&mut self) -> Result<(), Fatal> {
+        let Some(p) = &mut self.published else {
+            return Ok(());
+        };
+        if p.manifest_stale {
+            write_manifest(&self.out, &p.build_id, self.opts.profile, &p.files)?;
+            p.manifest_stale = false;
+        }
+        Ok(())
     }
 
     /// Builds the search index of the current site into the folder, replacing the old one.
@@ -1131,23 +1149,17 @@ impl Session {
                         .replace('\\', "/");
                     let bytes = std::fs::read(e.path()).map_err(|e| e.to_string())?;
                     published.files.insert(
-                        rel.clone(),
-                        ManifestEntry {
-                            path: rel,
+                        rel,
+                        Entry {
                             size: bytes.len() as u64,
-                            sha256: sha(&bytes),
+                            sha: render::sha256(&bytes),
                         },
                     );
                 }
             }
         }
-        write_manifest(
-            &self.out,
-            &published.build_id,
-            self.opts.profile,
-            &published.files,
-        )
-        .map_err(|e| e.to_string())?;
+        published.manifest_stale = true;
+        self.flush_manifest().map_err(|e| e.to_string())?;
         self.index_stale = false;
         Ok(())
     }
@@ -1206,7 +1218,7 @@ fn write_manifest(
     out: &Path,
     build_id: &str,
     profile: Profile,
-    files: &BTreeMap<String, ManifestEntry>,
+    files: &BTreeMap<String, Entry>,
 ) -> Result<(), Fatal> {
     let m = Manifest {
         generator: format!("waymark {}", env!("CARGO_PKG_VERSION")),
@@ -1215,7 +1227,14 @@ fn write_manifest(
             Profile::Public => "public".into(),
             Profile::Internal => "internal".into(),
         },
-        files: files.values().cloned().collect(),
+        files: files
+            .iter()
+            .map(|(path, e)| ManifestEntry {
+                path: path.clone(),
+                size: e.size,
+                sha256: hex::encode(e.sha),
+            })
+            .collect(),
     };
     let mut s = serde_json::to_string_pretty(&m).map_err(|e| Fatal::Message(e.to_string()))?;
     s.push('\n');

@@ -452,6 +452,11 @@ fn rebuild_loop(
         let first = match rx.recv_timeout(INDEX_IDLE) {
             Ok(p) => p,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if let Ok(mut s) = live.session.lock()
+                    && let Err(e) = s.flush_manifest()
+                {
+                    eprintln!("warning: {e}");
+                }
                 if let Some(g) = refresh_index(&live.session) {
                     shared.publish(g);
                 }

@@ -103,9 +103,13 @@ fn assert_same_as_full_build(preview: &Path, root: &Path, step: &str) {
     }
 }
 
+/// A rebuild, and the manifest the preview writes when idle.
 fn rebuild(s: &mut Session, saved: &[PathBuf]) -> Rebuild {
-    s.rebuild(Some(saved))
-        .unwrap_or_else(|e| panic!("rebuild: {e}"))
+    let r = s
+        .rebuild(Some(saved))
+        .unwrap_or_else(|e| panic!("rebuild: {e}"));
+    s.flush_manifest().unwrap();
+    r
 }
 
 fn published(r: &Rebuild, step: &str) -> Vec<String> {
