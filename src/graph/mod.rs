@@ -150,6 +150,10 @@ pub fn link(
 pub struct Reuse {
     pub links: Vec<Option<Vec<ResolvedLink>>>,
     pub citations: Vec<Option<Vec<CitationTarget>>>,
+    /// Anchors of pages whose headings are unchanged (glossary anchors are added again).
+    pub anchors: Vec<Option<BTreeSet<String>>>,
+    /// Taxonomies, when no page's terms, status or title changed.
+    pub taxonomies: Option<Vec<Taxonomy>>,
 }
 
 /// [`link`], taking the given pages' resolved links and citations as they are.
@@ -167,6 +171,7 @@ pub fn link_reusing(
     let n = pages.len();
     reuse.links.resize_with(n, || None);
     reuse.citations.resize_with(n, || None);
+    reuse.anchors.resize_with(n, || None);
     let by_id: HashMap<PageId, usize> = pages
         .iter()
         .enumerate()
@@ -200,8 +205,12 @@ pub fn link_reusing(
 
     // Anchors: headings, plus the term anchors the glossary section page lists.
     let mut anchors: Vec<BTreeSet<String>> = docs
-        .iter()
-        .map(|d| d.headings.iter().map(|h| h.anchor.clone()).collect())
+        .par_iter()
+        .zip(reuse.anchors.par_iter_mut())
+        .map(|(d, done)| {
+            done.take()
+                .unwrap_or_else(|| d.headings.iter().map(|h| h.anchor.clone()).collect())
+        })
         .collect();
     let mut glossary = Vec::new();
     for p in &pages {
@@ -397,7 +406,10 @@ pub fn link_reusing(
         related_practice[i] = scored.into_iter().map(|(_, j)| j).collect();
     }
 
-    let taxonomies = taxonomy::build(&pages);
+    let taxonomies = reuse
+        .taxonomies
+        .take()
+        .unwrap_or_else(|| taxonomy::build(&pages));
     let glossary_page = pages.iter().position(|p| {
         p.is_section
             && !p.id.is_empty()

@@ -397,6 +397,13 @@ impl Session {
             .unwrap_or_default()
     }
 
+    /// Whether the site on disk has this file.
+    pub fn is_published(&self, path: &str) -> bool {
+        self.published
+            .as_ref()
+            .is_some_and(|p| p.files.contains_key(path))
+    }
+
     pub fn build_id(&self) -> Option<String> {
         self.published.as_ref().map(|p| p.build_id.clone())
     }
@@ -687,12 +694,25 @@ impl Session {
                 p.kind.as_str(),
             ))
         };
+        // What taxonomy pages list: a page's terms, status and title (they sort by it).
+        let listed_as = |p: &crate::model::Page| {
+            hash_of(&(
+                &p.fm.title,
+                format!("{:?}", p.fm.status),
+                &p.fm.tags,
+                &p.fm.topics,
+                &p.fm.audience,
+                format!("{:?}", p.fm.practice),
+            ))
+        };
         let mut relink_all = false;
+        let mut retaxonomise = false;
         for (k, mut p) in reparsed {
             let fm = p.parsed.front_matter.take().expect("publishable");
             let i = page_of_file[&p.file.file];
             let page = new_page(&p, fm);
             relink_all |= resolves_against(&page) != resolves_against(&st.site.pages[i]);
+            retaxonomise |= listed_as(&page) != listed_as(&st.site.pages[i]);
             st.site.pages[i] = page;
             st.details.front_matter[k] = p;
             touched.insert(i);
@@ -783,6 +803,14 @@ impl Session {
                 .enumerate()
                 .map(|(i, c)| (!reparsed.contains(&i)).then_some(c))
                 .collect();
+            reuse.anchors = std::mem::take(&mut st.site.anchors)
+                .into_iter()
+                .enumerate()
+                .map(|(i, a)| (!reparsed.contains(&i)).then_some(a))
+                .collect();
+        }
+        if !retaxonomise {
+            reuse.taxonomies = Some(std::mem::take(&mut st.site.taxonomies));
         }
         let Site {
             config,

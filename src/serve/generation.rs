@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 pub struct Generation {
     pub build_id: String,
     /// Every file the manifest lists, by path under the folder.
-    pub files: HashSet<String>,
+    pub files: Arc<HashSet<String>>,
     /// The open search index, or why there is none.
     pub search: Result<Arc<SearchIndex>, String>,
     /// The index exists but cannot be used (wrong schema, damaged): the server is unhealthy.
@@ -24,7 +24,7 @@ impl Generation {
         let manifest = Manifest::read(dir).map_err(|e| {
             format!("{e}\nhelp: serve a folder written by `waymark build` (it holds manifest.json)")
         })?;
-        let files = manifest.files.into_iter().map(|f| f.path).collect();
+        let files = Arc::new(manifest.files.into_iter().map(|f| f.path).collect());
         let (search, search_fatal) = open_search(dir);
         Ok(Generation {
             build_id: manifest.build_id,
@@ -35,7 +35,7 @@ impl Generation {
     }
 
     /// A generation over a file list the caller knows (the live preview's own output).
-    pub fn new(build_id: String, files: HashSet<String>, dir: &Path) -> Generation {
+    pub fn new(build_id: String, files: Arc<HashSet<String>>, dir: &Path) -> Generation {
         let (search, search_fatal) = open_search(dir);
         Generation {
             build_id,

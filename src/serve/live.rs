@@ -218,7 +218,7 @@ fn refresh_index(session: &Mutex<Session>) -> Option<Generation> {
 fn generation(s: &Session) -> Generation {
     Generation::new(
         s.build_id().unwrap_or_default(),
-        s.published_files(),
+        Arc::new(s.published_files()),
         s.out(),
     )
 }
@@ -363,15 +363,25 @@ fn settle(shared: &Shared, live: &Live, session: &Session, r: Result<Rebuild, Fa
             outcome: Outcome::Published { changed },
             stats,
         }) => {
-            let search = shared.current().search.clone();
-            let mut g = generation(session);
-            if !session.index_stale() || search.is_ok() {
-                // Keep serving the open index until it is rebuilt (on the next search or
-                // when the site is quiet).
-                g.search = search;
-                g.search_fatal = false;
-            }
-            shared.publish(g);
+            let current = shared.current();
+            // The file list only changes when files come or go.
+            let files = if changed
+                .iter()
+                .all(|p| current.files.contains(p) == session.is_published(p))
+                && live.has_site.load(std::sync::atomic::Ordering::Acquire)
+            {
+                current.files.clone()
+            } else {
+                Arc::new(session.published_files())
+            };
+            // Keep serving the open index until it is rebuilt (on the next search, or when
+            // the site is quiet).
+            shared.publish(Generation {
+                build_id: session.build_id().unwrap_or_default(),
+                files,
+                search: current.search.clone(),
+                search_fatal: current.search_fatal,
+            });
             let (_, warnings) = report(session, true);
             live.warnings(warnings);
             let list = if changed.len() > 500 {
@@ -585,7 +595,7 @@ pub fn run(
         session: session.clone(),
         has_site: std::sync::atomic::AtomicBool::new(false),
     });
-    let empty = Generation::new(String::new(), Default::default(), &out);
+    let empty = Generation::new(String::new(), Arc::default(), &out);
     let mut shared = Shared::new(out.clone(), empty, false, max_query);
     shared.live = Some(live.clone());
     let shared = Arc::new(shared);
