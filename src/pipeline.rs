@@ -4,6 +4,8 @@
 //! diagnostics along. `check` stops after the check stage; `build` goes on to write the site,
 //! unless there are errors.
 
+pub mod session;
+
 use crate::check::{self, CheckContext};
 use crate::config::{self, SiteConfig};
 use crate::diag::{self, Diagnostic, FileId, Severity, SourceFile, Sources};
@@ -136,24 +138,25 @@ fn page_id(rel: &str) -> String {
     p.strip_suffix("/_index").unwrap_or(p).to_string()
 }
 
-/// Load, parse, link and check. Used by `check`, `build`, `search` and the servers.
-pub fn check(opts: &Options) -> Result<CheckReport, Fatal> {
-    let mut sources = Sources::default();
-    let (config, mut diags) = load_config(&opts.root, &mut sources)?;
+/// One content file's front matter, parsed.
+pub(crate) struct FrontMatterParse {
+    pub file: source::ContentFile,
+    pub folder_kind: Kind,
+    pub is_section: bool,
+    pub parsed: front_matter::Parsed,
+}
 
-    // LOAD
-    stage(opts, "Reading", 0);
-    let content = opts.root.join("content");
+/// The content trees to read: `content/` and each overlay.
+fn content_roots<'a>(
+    opts: &'a Options,
+    content: &'a Path,
+    overlay_display: &'a [String],
+) -> Vec<Root<'a>> {
     let mut roots = vec![Root {
-        dir: &content,
+        dir: content,
         display: "content".into(),
         origin: Origin::National,
     }];
-    let overlay_display: Vec<String> = opts
-        .overlays
-        .iter()
-        .map(|o| o.to_string_lossy().trim_end_matches('/').to_string())
-        .collect();
     for (k, o) in opts.overlays.iter().enumerate() {
         roots.push(Root {
             dir: o,
@@ -161,80 +164,368 @@ pub fn check(opts: &Options) -> Result<CheckReport, Fatal> {
             origin: Origin::Overlay(k),
         });
     }
-    let loaded = source::load(&roots, &config, &mut sources);
-    diags.extend(loaded.diagnostics);
+    roots
+}
 
-    // PARSE: front matter
-    stage(opts, "Parsing", loaded.pages.len() * 2);
+/// LOAD: reads every content file into `sources`.
+pub(crate) fn load_content(
+    opts: &Options,
+    config: &SiteConfig,
+    sources: &mut Sources,
+) -> source::Loaded {
+    let content = opts.root.join("content");
+    let overlay_display: Vec<String> = opts
+        .overlays
+        .iter()
+        .map(|o| o.to_string_lossy().trim_end_matches('/').to_string())
+        .collect();
+    let roots = content_roots(opts, &content, &overlay_display);
+    source::load(&roots, config, sources)
+}
+
+/// PARSE: one file's front matter.
+pub(crate) fn parse_front_matter(
+    config: &SiteConfig,
+    sources: &Sources,
+    f: &source::ContentFile,
+) -> FrontMatterParse {
+    parse_front_matter_of(config, sources.get(f.file), f)
+}
+
+/// PARSE: one file's front matter, from its text.
+pub(crate) fn parse_front_matter_of(
+    config: &SiteConfig,
+    file: &SourceFile,
+    f: &source::ContentFile,
+) -> FrontMatterParse {
     let limits = YamlLimits {
         max_bytes: config.limits.max_front_matter_size,
         ..YamlLimits::default()
     };
-    let parsed: Vec<_> = loaded
+    let top = f.rel_path.split('/').next().unwrap_or("");
+    let folder_kind = if f.rel_path.contains('/') {
+        config.kind_for_folder(top)
+    } else {
+        Kind::Guidance
+    };
+    let is_section = f.rel_path == "_index.md" || f.rel_path.ends_with("/_index.md");
+    let ctx = FrontMatterContext {
+        folder_kind,
+        is_section,
+        is_overlay: matches!(f.origin, Origin::Overlay(_)),
+    };
+    let parsed = front_matter::parse(file, f.file, ctx, limits);
+    FrontMatterParse {
+        file: f.clone(),
+        folder_kind,
+        is_section,
+        parsed,
+    }
+}
+
+/// Whether a parsed file becomes a page of this build: it parsed, and it is neither a draft
+/// (without `--drafts`) nor restricted (in the public profile).
+pub(crate) fn publishable(opts: &Options, fm: &crate::model::FrontMatter) -> bool {
+    !(fm.status == Status::Draft && !opts.drafts
+        || fm.visibility == Visibility::Restricted && opts.profile == Profile::Public)
+}
+
+/// A page from its parsed front matter, before its body is expanded.
+pub(crate) fn new_page(p: &FrontMatterParse, fm: crate::model::FrontMatter) -> Page {
+    let kind = fm.kind.unwrap_or(if p.is_section {
+        Kind::Section
+    } else {
+        p.folder_kind
+    });
+    Page {
+        id: page_id(&p.file.rel_path),
+        file: p.file.file,
+        rel_path: p.file.rel_path.clone(),
+        kind,
+        origin: p.file.origin.clone(),
+        is_section: p.is_section,
+        fm,
+        body_offset: p.parsed.body_offset,
+        body: Body::default(),
+        headings: Vec::new(),
+    }
+}
+
+/// Files other pages may include, by path from the content root: snippets, and national
+/// pages (after their front matter).
+pub(crate) fn includable_files(
+    sources: &Sources,
+    snippets: &[source::ContentFile],
+    pages: &[Page],
+) -> HashMap<String, (FileId, usize)> {
+    let mut includable: HashMap<String, (FileId, usize)> = HashMap::new();
+    for s in snippets {
+        let text = &sources.get(s.file).text;
+        let off = if text.starts_with("---") {
+            front_matter_end(text)
+        } else {
+            0
+        };
+        includable.insert(s.rel_path.clone(), (s.file, off));
+    }
+    for p in pages {
+        if p.origin == Origin::National {
+            includable
+                .entry(p.rel_path.clone())
+                .or_insert((p.file, p.body_offset));
+        }
+    }
+    includable
+}
+
+/// PARSE: one page's body, with includes expanded, analysed.
+pub(crate) fn parse_body(
+    opts: &Options,
+    config: &SiteConfig,
+    sources: &Sources,
+    includable: &HashMap<String, (FileId, usize)>,
+    acts: &crate::parse::citations::ActTable,
+    p: &Page,
+) -> (Body, Doc, Vec<Diagnostic>) {
+    let lookup = |path: &str| -> Option<Includable> {
+        includable.get(path).map(|&(file, body_offset)| Includable {
+            file,
+            text: &sources.get(file).text,
+            body_offset,
+        })
+    };
+    let expand_opts = ExpandOptions {
+        lookup: &lookup,
+        drop_restricted: opts.profile == Profile::Public,
+        max_depth: config.limits.max_include_depth,
+    };
+    let mut d = Vec::new();
+    let text = &sources.get(p.file).text;
+    let body = if text.is_empty() {
+        Body {
+            text: String::new(),
+            segments: vec![Segment {
+                expanded: 0..0,
+                file: p.file,
+                file_offset: 0,
+                included: false,
+            }],
+        }
+    } else {
+        markdown::expand(
+            p.file,
+            text,
+            p.body_offset,
+            &p.rel_path,
+            &expand_opts,
+            &mut d,
+        )
+    };
+    let page_act = p.fm.legal.legislation.as_ref().map(|l| l.act.as_str());
+    let doc = markdown::analyse_in(&body, acts, page_act);
+    d.extend(crate::parse::html::check_markup(&body, &doc, config));
+    (body, doc, d)
+}
+
+/// The generated home page of a site that has none: it lists the sections.
+fn generated_home(config: &SiteConfig, content: &Path, sources: &mut Sources) -> Page {
+    let file = sources.add(SourceFile::new(
+        "content/_index.md (generated)".into(),
+        content.join("_index.md"),
+        String::new(),
+    ));
+    let fm = crate::model::FrontMatter {
+        title: config.title.clone(),
+        summary: config.description.clone(),
+        ..Default::default()
+    };
+    Page {
+        id: String::new(),
+        file,
+        rel_path: "_index.md".into(),
+        kind: Kind::Section,
+        origin: Origin::National,
+        is_section: true,
+        fm,
+        body_offset: 0,
+        body: Body::default(),
+        headings: Vec::new(),
+    }
+}
+
+/// Load, parse, link and check. Used by `check`, `build`, `search` and the servers.
+pub fn check(opts: &Options) -> Result<CheckReport, Fatal> {
+    check_detailed(opts).map(|(report, _)| report)
+}
+
+/// What the stages found per file, kept by the live preview so a save re-does only the work
+/// of the files it touched.
+pub(crate) struct Details {
+    pub config_text: String,
+    pub config_diagnostics: Vec<Diagnostic>,
+    pub load: source::Loaded,
+    /// Front matter of each file in `load.pages` (same order).
+    pub front_matter: Vec<FrontMatterParse>,
+    /// Body diagnostics of each page (parallel to `site.pages`).
+    pub body_diagnostics: Vec<Vec<Diagnostic>>,
+    /// Text of restricted pages (excluded in the public profile).
+    pub restricted_pages: Vec<String>,
+    /// Restricted blocks of each public page file (before duplicates were dropped) and
+    /// snippet, in that order.
+    pub restricted_blocks: Vec<(FileId, Vec<String>)>,
+}
+
+impl Details {
+    /// Every diagnostic up to the check stage.
+    pub fn diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.config_diagnostics
+            .iter()
+            .chain(&self.load.diagnostics)
+            .chain(self.front_matter.iter().flat_map(|f| &f.parsed.diagnostics))
+            .chain(self.body_diagnostics.iter().flatten())
+    }
+
+    pub fn needles(&self) -> Vec<String> {
+        let mut v = self.restricted_pages.clone();
+        for (_, n) in &self.restricted_blocks {
+            v.extend(n.iter().cloned());
+        }
+        v
+    }
+}
+
+pub(crate) fn check_detailed(opts: &Options) -> Result<(CheckReport, Details), Fatal> {
+    let mut sources = Sources::default();
+    let (config, config_diagnostics) = load_config(&opts.root, &mut sources)?;
+    let config_text = sources.get(FileId(0)).text.clone();
+
+    // LOAD
+    stage(opts, "Reading", 0);
+    let content = opts.root.join("content");
+    let loaded = load_content(opts, &config, &mut sources);
+
+    // PARSE: front matter
+    stage(opts, "Parsing", loaded.pages.len() * 2);
+    let mut parsed: Vec<FrontMatterParse> = loaded
         .pages
         .par_iter()
         .map(|f| {
-            let file = sources.get(f.file);
-            let top = f.rel_path.split('/').next().unwrap_or("");
-            let folder_kind = if f.rel_path.contains('/') {
-                config.kind_for_folder(top)
-            } else {
-                Kind::Guidance
-            };
-            let is_section = f.rel_path == "_index.md" || f.rel_path.ends_with("/_index.md");
-            let ctx = FrontMatterContext {
-                folder_kind,
-                is_section,
-                is_overlay: matches!(f.origin, Origin::Overlay(_)),
-            };
-            let p = front_matter::parse(file, f.file, ctx, limits);
+            let p = parse_front_matter(&config, &sources, f);
             tick(opts);
-            (f, folder_kind, is_section, p)
+            p
         })
         .collect();
 
     let mut pages: Vec<Page> = Vec::new();
-    let mut restricted_needles: Vec<String> = Vec::new();
-    for (f, folder_kind, is_section, p) in parsed {
-        diags.extend(p.diagnostics);
-        let Some(fm) = p.front_matter else { continue };
-        if fm.status == Status::Draft && !opts.drafts {
+    let mut restricted_pages: Vec<String> = Vec::new();
+    for p in &mut parsed {
+        let Some(fm) = p.parsed.front_matter.take() else {
+            continue;
+        };
+        if !publishable(opts, &fm) {
+            if fm.status != Status::Draft || opts.drafts {
+                // Restricted: its text must never be published.
+                restricted_pages.push(fm.title.clone());
+                restricted_pages.extend(needles(
+                    &sources.get(p.file.file).text[p.parsed.body_offset..],
+                ));
+            }
+            p.parsed.front_matter = Some(fm);
             continue;
         }
-        if fm.visibility == Visibility::Restricted && opts.profile == Profile::Public {
-            restricted_needles.push(fm.title.clone());
-            restricted_needles.extend(needles(&sources.get(f.file).text[p.body_offset..]));
-            continue;
-        }
-        let kind = fm.kind.unwrap_or(if is_section {
-            Kind::Section
-        } else {
-            folder_kind
-        });
-        pages.push(Page {
-            id: page_id(&f.rel_path),
-            file: f.file,
-            rel_path: f.rel_path.clone(),
-            kind,
-            origin: f.origin.clone(),
-            is_section,
-            fm,
-            body_offset: p.body_offset,
-            body: Body::default(),
-            headings: Vec::new(),
-        });
+        pages.push(new_page(p, fm));
     }
     // Restricted blocks inside public pages are needles too.
+    let mut restricted_blocks_by_file = Vec::new();
     if opts.profile == Profile::Public {
-        for p in &pages {
-            restricted_needles.extend(restricted_blocks(&sources.get(p.file).text));
-        }
-        for s in &loaded.snippets {
-            restricted_needles.extend(restricted_blocks(&sources.get(s.file).text));
+        for f in pages
+            .iter()
+            .map(|p| p.file)
+            .chain(loaded.snippets.iter().map(|s| s.file))
+        {
+            restricted_blocks_by_file.push((f, restricted_blocks(&sources.get(f).text)));
         }
     }
 
     // One page per id: national before overlay, then path order.
+    let (mut pages, duplicates) = unique_pages(pages);
+    if !pages.iter().any(|p| p.id.is_empty()) {
+        // A site without a home page still gets one, listing its sections.
+        pages.insert(0, generated_home(&config, &content, &mut sources));
+    }
+
+    let acts = graph::act_table(&pages, &config);
+
+    // PARSE: bodies, with includes expanded.
+    let includable = includable_files(&sources, &loaded.snippets, &pages);
+    let bodies: Vec<(Body, Doc, Vec<Diagnostic>)> = pages
+        .par_iter()
+        .map(|p| {
+            let r = parse_body(opts, &config, &sources, &includable, &acts, p);
+            tick(opts);
+            r
+        })
+        .collect();
+    let mut docs = Vec::with_capacity(bodies.len());
+    let mut body_diagnostics = Vec::with_capacity(bodies.len());
+    for (p, (body, doc, d)) in pages.iter_mut().zip(bodies) {
+        body_diagnostics.push(d);
+        p.body = body;
+        p.headings = doc.headings.clone();
+        docs.push(doc);
+    }
+
+    // LINK
+    stage(opts, "Linking", 0);
+    let assets = asset_map(&loaded.assets);
+    let files = loaded.pages.len() + loaded.snippets.len();
+    let mut site = graph::link(config, sources, pages, docs, acts, assets, duplicates);
+    let details = Details {
+        config_text,
+        config_diagnostics,
+        load: loaded,
+        front_matter: parsed,
+        body_diagnostics,
+        restricted_pages,
+        restricted_blocks: restricted_blocks_by_file,
+    };
+    site.restricted_needles = details.needles();
+
+    // CHECK
+    stage(opts, "Checking", 0);
+    let diagnostics = checked(opts, &site, details.diagnostics().cloned().collect());
+    Ok((
+        CheckReport {
+            site,
+            diagnostics,
+            files,
+        },
+        details,
+    ))
+}
+
+/// Runs the checks and puts every diagnostic in order.
+pub(crate) fn checked(opts: &Options, site: &Site, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let cx = CheckContext {
+        site,
+        today: today(opts),
+    };
+    diags.extend(check::run(&cx));
+    // Once, over every finding of the run, whichever stage made it.
+    check::suppress::apply(site, cx.today, &mut diags);
+    diag::sort_and_dedup(&mut diags, &site.sources);
+    diags
+}
+
+pub(crate) fn asset_map(assets: &[source::Asset]) -> BTreeMap<String, PathBuf> {
+    assets
+        .iter()
+        .map(|a| (a.rel_path.clone(), a.path.clone()))
+        .collect()
+}
+
+/// Sorts pages by id (national before overlay, then path) and keeps one page per id.
+fn unique_pages(mut pages: Vec<Page>) -> (Vec<Page>, Vec<(String, FileId)>) {
     pages.sort_by(|a, b| {
         a.id.cmp(&b.id)
             .then(a.origin_rank().cmp(&b.origin_rank()))
@@ -249,134 +540,7 @@ pub fn check(opts: &Options) -> Result<CheckReport, Fatal> {
             unique.push(p);
         }
     }
-    let mut pages = unique;
-    if !pages.iter().any(|p| p.id.is_empty()) {
-        // A site without a home page still gets one, listing its sections.
-        let file = sources.add(SourceFile::new(
-            "content/_index.md (generated)".into(),
-            content.join("_index.md"),
-            String::new(),
-        ));
-        let fm = crate::model::FrontMatter {
-            title: config.title.clone(),
-            summary: config.description.clone(),
-            ..Default::default()
-        };
-        pages.insert(
-            0,
-            Page {
-                id: String::new(),
-                file,
-                rel_path: "_index.md".into(),
-                kind: Kind::Section,
-                origin: Origin::National,
-                is_section: true,
-                fm,
-                body_offset: 0,
-                body: Body::default(),
-                headings: Vec::new(),
-            },
-        );
-    }
-
-    let acts = graph::act_table(&pages, &config);
-
-    // PARSE: bodies, with includes expanded.
-    let mut includable: HashMap<String, (FileId, usize)> = HashMap::new();
-    for s in &loaded.snippets {
-        let text = &sources.get(s.file).text;
-        let off = if text.starts_with("---") {
-            front_matter_end(text)
-        } else {
-            0
-        };
-        includable.insert(s.rel_path.clone(), (s.file, off));
-    }
-    for p in &pages {
-        if p.origin == Origin::National {
-            includable
-                .entry(p.rel_path.clone())
-                .or_insert((p.file, p.body_offset));
-        }
-    }
-    let lookup = |path: &str| -> Option<Includable> {
-        includable.get(path).map(|&(file, body_offset)| Includable {
-            file,
-            text: &sources.get(file).text,
-            body_offset,
-        })
-    };
-    let expand_opts = ExpandOptions {
-        lookup: &lookup,
-        drop_restricted: opts.profile == Profile::Public,
-        max_depth: config.limits.max_include_depth,
-    };
-    let bodies: Vec<(Body, Doc, Vec<Diagnostic>)> = pages
-        .par_iter()
-        .map(|p| {
-            let mut d = Vec::new();
-            let text = &sources.get(p.file).text;
-            let body = if text.is_empty() {
-                Body {
-                    text: String::new(),
-                    segments: vec![Segment {
-                        expanded: 0..0,
-                        file: p.file,
-                        file_offset: 0,
-                        included: false,
-                    }],
-                }
-            } else {
-                markdown::expand(
-                    p.file,
-                    text,
-                    p.body_offset,
-                    &p.rel_path,
-                    &expand_opts,
-                    &mut d,
-                )
-            };
-            let page_act = p.fm.legal.legislation.as_ref().map(|l| l.act.as_str());
-            let doc = markdown::analyse_in(&body, &acts, page_act);
-            d.extend(crate::parse::html::check_markup(&body, &doc, &config));
-            tick(opts);
-            (body, doc, d)
-        })
-        .collect();
-    let mut docs = Vec::with_capacity(bodies.len());
-    for (p, (body, doc, d)) in pages.iter_mut().zip(bodies) {
-        diags.extend(d);
-        p.body = body;
-        p.headings = doc.headings.clone();
-        docs.push(doc);
-    }
-
-    // LINK
-    stage(opts, "Linking", 0);
-    let assets: BTreeMap<String, PathBuf> = loaded
-        .assets
-        .iter()
-        .map(|a| (a.rel_path.clone(), a.path.clone()))
-        .collect();
-    let files = loaded.pages.len() + loaded.snippets.len();
-    let mut site = graph::link(config, sources, pages, docs, acts, assets, duplicates);
-    site.restricted_needles = restricted_needles;
-
-    // CHECK
-    stage(opts, "Checking", 0);
-    let cx = CheckContext {
-        site: &site,
-        today: today(opts),
-    };
-    diags.extend(check::run(&cx));
-    // Once, over every finding of the run, whichever stage made it.
-    check::suppress::apply(&site, cx.today, &mut diags);
-    diag::sort_and_dedup(&mut diags, &site.sources);
-    Ok(CheckReport {
-        site,
-        diagnostics: diags,
-        files,
-    })
+    (unique, duplicates)
 }
 
 impl Page {
@@ -504,7 +668,7 @@ pub fn build(opts: &Options) -> Result<BuildReport, Fatal> {
             files,
             static_files: &theme.static_files,
             assets: &site.assets,
-            build_id_inputs: build_inputs(site, opts, portable),
+            build_id_inputs: build_inputs(site, opts, portable, &|_, t| text_hash(t)),
             profile: opts.profile,
         },
         &index,
@@ -517,18 +681,29 @@ pub fn build(opts: &Options) -> Result<BuildReport, Fatal> {
     })
 }
 
-/// Everything the output depends on, hashed into the build id.
-fn build_inputs(site: &Site, opts: &Options, portable: bool) -> Vec<u8> {
+/// Everything the output depends on, hashed into the build id. Each file is hashed on its
+/// own, so the live preview can keep the hashes of the files an edit did not touch.
+pub(crate) fn build_inputs(
+    site: &Site,
+    opts: &Options,
+    portable: bool,
+    file_hash: &dyn Fn(FileId, &str) -> [u8; 32],
+) -> Vec<u8> {
     let mut v = Vec::new();
     v.extend_from_slice(env!("CARGO_PKG_VERSION").as_bytes());
     v.extend_from_slice(format!("{:?}{portable}{}", opts.profile, opts.drafts).as_bytes());
-    for (_, f) in site.sources.iter() {
+    for (id, f) in site.sources.iter() {
         v.extend_from_slice(f.display.as_bytes());
         v.push(0);
-        v.extend_from_slice(f.text.as_bytes());
+        v.extend_from_slice(&file_hash(id, &f.text));
         v.push(0);
     }
     v
+}
+
+pub(crate) fn text_hash(text: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes()).into()
 }
 
 /// CPU time (user + system) of this process so far, where the OS tells it (Linux), so

@@ -197,6 +197,11 @@ impl Sources {
         &self.files[id.0 as usize]
     }
 
+    /// Replaces a file's text in place (the live preview after a save), keeping its id.
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        self.files[id.0 as usize] = file;
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

@@ -14,6 +14,7 @@ use crate::diag::Sources;
 use crate::model::{GlossaryEntry, Kind, Page, PageId};
 use crate::parse::citations::ActTable;
 use crate::parse::markdown::{Doc, slugify};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a citation in a page resolved to.
@@ -130,7 +131,47 @@ pub fn link(
     assets: BTreeMap<String, std::path::PathBuf>,
     duplicates: Vec<(PageId, crate::diag::FileId)>,
 ) -> Site {
+    link_reusing(
+        config,
+        sources,
+        pages,
+        docs,
+        acts,
+        assets,
+        duplicates,
+        Reuse::default(),
+    )
+}
+
+/// Links and citations an earlier link of the same pages resolved, for pages whose
+/// resolution cannot have changed (the live preview knows which after a save). `None`, or a
+/// missing entry, resolves the page afresh.
+#[derive(Default)]
+pub struct Reuse {
+    pub links: Vec<Option<Vec<ResolvedLink>>>,
+    pub citations: Vec<Option<Vec<CitationTarget>>>,
+    /// Anchors of pages whose headings are unchanged (glossary anchors are added again).
+    pub anchors: Vec<Option<BTreeSet<String>>>,
+    /// Taxonomies, when no page's terms, status or title changed.
+    pub taxonomies: Option<Vec<Taxonomy>>,
+}
+
+/// [`link`], taking the given pages' resolved links and citations as they are.
+#[allow(clippy::too_many_arguments)]
+pub fn link_reusing(
+    config: SiteConfig,
+    sources: Sources,
+    pages: Vec<Page>,
+    docs: Vec<Doc>,
+    acts: ActTable,
+    assets: BTreeMap<String, std::path::PathBuf>,
+    duplicates: Vec<(PageId, crate::diag::FileId)>,
+    mut reuse: Reuse,
+) -> Site {
     let n = pages.len();
+    reuse.links.resize_with(n, || None);
+    reuse.citations.resize_with(n, || None);
+    reuse.anchors.resize_with(n, || None);
     let by_id: HashMap<PageId, usize> = pages
         .iter()
         .enumerate()
@@ -164,8 +205,12 @@ pub fn link(
 
     // Anchors: headings, plus the term anchors the glossary section page lists.
     let mut anchors: Vec<BTreeSet<String>> = docs
-        .iter()
-        .map(|d| d.headings.iter().map(|h| h.anchor.clone()).collect())
+        .par_iter()
+        .zip(reuse.anchors.par_iter_mut())
+        .map(|(d, done)| {
+            done.take()
+                .unwrap_or_else(|| d.headings.iter().map(|h| h.anchor.clone()).collect())
+        })
         .collect();
     let mut glossary = Vec::new();
     for p in &pages {
@@ -203,11 +248,15 @@ pub fn link(
         }
     }
 
-    // Links.
+    // Links, pages in parallel (each page's links resolve on their own).
     let links: Vec<Vec<ResolvedLink>> = pages
-        .iter()
+        .par_iter()
         .zip(&docs)
-        .map(|(p, d)| {
+        .zip(reuse.links.par_iter_mut())
+        .map(|((p, d), done)| {
+            if let Some(l) = done.take() {
+                return l;
+            }
             d.links
                 .iter()
                 .map(|l| links::resolve(p, l, &by_id, &aliases, &anchors, &assets))
@@ -217,8 +266,12 @@ pub fn link(
 
     // Citations.
     let citations: Vec<Vec<CitationTarget>> = docs
-        .iter()
-        .map(|d| {
+        .par_iter()
+        .zip(reuse.citations.par_iter_mut())
+        .map(|(d, done)| {
+            if let Some(c) = done.take() {
+                return c;
+            }
             d.citations
                 .iter()
                 .map(|c| {
@@ -311,15 +364,15 @@ pub fn link(
         }
     }
     for c in &mut children {
-        c.sort_by(|&a, &b| {
-            let (pa, pb) = (&pages[a], &pages[b]);
-            pa.fm
-                .weight
-                .unwrap_or(i64::MAX)
-                .cmp(&pb.fm.weight.unwrap_or(i64::MAX))
-                .then(pa.is_section.cmp(&pb.is_section).reverse())
-                .then(pa.fm.title.to_lowercase().cmp(&pb.fm.title.to_lowercase()))
-                .then(pa.id.cmp(&pb.id))
+        // Keys made once per page, not once per comparison.
+        c.sort_by_cached_key(|&a| {
+            let pa = &pages[a];
+            (
+                pa.fm.weight.unwrap_or(i64::MAX),
+                !pa.is_section,
+                pa.fm.title.to_lowercase(),
+                pa.id.clone(),
+            )
         });
     }
 
@@ -353,7 +406,10 @@ pub fn link(
         related_practice[i] = scored.into_iter().map(|(_, j)| j).collect();
     }
 
-    let taxonomies = taxonomy::build(&pages);
+    let taxonomies = reuse
+        .taxonomies
+        .take()
+        .unwrap_or_else(|| taxonomy::build(&pages));
     let glossary_page = pages.iter().position(|p| {
         p.is_section
             && !p.id.is_empty()

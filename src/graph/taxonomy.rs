@@ -110,6 +110,8 @@ pub fn humanise(s: &str) -> String {
 }
 
 pub fn build(pages: &[Page]) -> Vec<Taxonomy> {
+    // Lower-cased once: sorting compares titles many times.
+    let lower: Vec<String> = pages.iter().map(|p| p.fm.title.to_lowercase()).collect();
     TaxonomyKind::ALL
         .iter()
         .map(|&kind| {
@@ -154,21 +156,16 @@ pub fn build(pages: &[Page]) -> Vec<Taxonomy> {
                         slug,
                         pages: Vec::new(),
                     });
-                    if !t.pages.contains(&i) {
+                    // Pages come in order, so a repeat can only be this page's.
+                    if t.pages.last() != Some(&i) {
                         t.pages.push(i);
                     }
                 }
             }
             let mut terms: Vec<TaxonomyTerm> = terms.into_values().collect();
             for t in &mut terms {
-                t.pages.sort_by(|&a, &b| {
-                    pages[a]
-                        .fm
-                        .title
-                        .to_lowercase()
-                        .cmp(&pages[b].fm.title.to_lowercase())
-                        .then(a.cmp(&b))
-                });
+                t.pages
+                    .sort_by(|&a, &b| lower[a].cmp(&lower[b]).then(a.cmp(&b)));
             }
             Taxonomy { kind, terms }
         })

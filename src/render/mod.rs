@@ -9,6 +9,7 @@ pub mod html;
 pub mod theme;
 pub mod view;
 
+pub use feeds::major_changes;
 pub use theme::Theme;
 
 use crate::diag::Diagnostic;
@@ -71,38 +72,14 @@ struct TaxonomyTermView {
     count: usize,
 }
 
+/// Renders the whole site: every page, then the generated pages and files.
 pub fn render(site: &Site, theme: &Theme, opts: RenderOptions) -> Rendered {
-    let offline = site.config.offline
-        && !opts.portable
-        && theme.static_files.iter().any(|(p, _)| p == OFFLINE_WORKER);
-    let cx = ViewContext {
-        site,
-        portable: opts.portable,
-        static_search: opts.static_search,
-        offline,
-    };
+    let cx = view_context(site, theme, opts);
     let results: Vec<Result<OutputFile, Box<Diagnostic>>> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
-            let page = &site.pages[i];
             let body = html::body_html(site, i, opts.portable);
-            let pv = cx.page_view(i, body.html);
-            let mut ctx = tera::Context::new();
-            ctx.insert("site", &cx.site_view(&page.id));
-            ctx.insert("page", &pv);
-            let name = template_for(site, i);
-            let html = theme.render(&name, &ctx).map_err(|e| {
-                Box::new(Diagnostic::error(
-                    "template",
-                    format!("template `{name}` failed for page `{}`: {e}", page.id),
-                )
-                .at(page.file, 0..0)
-                .help("fix the template, or remove the `template` key from the page's front matter"))
-            })?;
-            Ok(OutputFile {
-                path: url::output_file(&page.id),
-                bytes: html.into_bytes(),
-            })
+            render_page(&cx, theme, i, body.html)
         })
         .collect();
     let mut files = Vec::with_capacity(results.len() + 64);
@@ -113,10 +90,91 @@ pub fn render(site: &Site, theme: &Theme, opts: RenderOptions) -> Rendered {
             Err(d) => diagnostics.push(*d),
         }
     }
+    let (generated, diags) = render_generated(site, theme, opts, &|_| true);
+    files.extend(generated);
+    diagnostics.extend(diags);
+    // Stable sort: a page keeps its path over a generated file that would have the same one.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    if cx.offline {
+        let hashes: Vec<(&str, [u8; 32])> = files
+            .par_iter()
+            .map(|f| (f.path.as_str(), sha256(&f.bytes)))
+            .collect();
+        files.push(service_worker_file(&hashes, theme));
+    }
+    diagnostics.extend(check_brand_logo(site, theme));
+    Rendered { files, diagnostics }
+}
+
+/// The view context for a site and theme: offline copies only when the site wants them, the
+/// build is not portable and the theme has the worker.
+pub fn view_context<'a>(site: &'a Site, theme: &Theme, opts: RenderOptions) -> ViewContext<'a> {
+    let offline = site.config.offline
+        && !opts.portable
+        && theme.static_files.iter().any(|(p, _)| p == OFFLINE_WORKER);
+    ViewContext {
+        site,
+        portable: opts.portable,
+        static_search: opts.static_search,
+        offline,
+    }
+}
+
+/// Renders page `i` around its body HTML (from [`html::body_html`]).
+pub fn render_page(
+    cx: &ViewContext,
+    theme: &Theme,
+    i: usize,
+    body: String,
+) -> Result<OutputFile, Box<Diagnostic>> {
+    let site = cx.site;
+    let page = &site.pages[i];
+    let pv = cx.page_view(i, body);
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &cx.site_view(&page.id));
+    ctx.insert("page", &pv);
+    let name = template_for(site, i);
+    let html = theme.render(&name, &ctx).map_err(|e| {
+        Box::new(
+            Diagnostic::error(
+                "template",
+                format!("template `{name}` failed for page `{}`: {e}", page.id),
+            )
+            .at(page.file, 0..0)
+            .help("fix the template, or remove the `template` key from the page's front matter"),
+        )
+    })?;
+    Ok(OutputFile {
+        path: url::output_file(&page.id),
+        bytes: html.into_bytes(),
+    })
+}
+
+/// Renders the files that do not come from one page: taxonomy pages, What's changed, search,
+/// 404, the offline page, alias redirects, the sitemap and the feed. Only those whose output
+/// path `want` accepts are rendered, so a rebuild can redo just the ones an edit affects.
+pub fn render_generated(
+    site: &Site,
+    theme: &Theme,
+    opts: RenderOptions,
+    want: &dyn Fn(&str) -> bool,
+) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    let cx = view_context(site, theme, opts);
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
     // The 404 page is served at any depth, so its URLs are root-absolute.
     let not_found_base = view::base_path(site.config.base_url.as_deref());
     let mut generated =
         |path: &str, template: &str, title: &str, extra: &dyn Fn(&mut tera::Context)| {
+            let out = if path == "404" {
+                "404.html".into()
+            } else {
+                url::output_file(path)
+            };
+            if !want(&out) {
+                return;
+            }
             let mut ctx = tera::Context::new();
             if path == "404" {
                 let mut sv = cx.site_view("");
@@ -130,11 +188,7 @@ pub fn render(site: &Site, theme: &Theme, opts: RenderOptions) -> Rendered {
             extra(&mut ctx);
             match theme.render(template, &ctx) {
                 Ok(h) => files.push(OutputFile {
-                    path: if path == "404" {
-                        "404.html".into()
-                    } else {
-                        url::output_file(path)
-                    },
+                    path: out,
                     bytes: h.into_bytes(),
                 }),
                 Err(e) => diagnostics.push(Diagnostic::error(
@@ -150,21 +204,26 @@ pub fn render(site: &Site, theme: &Theme, opts: RenderOptions) -> Rendered {
             continue;
         }
         let base = tax.kind.slug();
-        let terms: Vec<TaxonomyTermView> = tax
-            .terms
-            .iter()
-            .map(|t| TaxonomyTermView {
-                name: t.name.clone(),
-                url: url::page_href(base, &format!("{base}/{}", t.slug), None, opts.portable),
-                count: t.pages.len(),
-            })
-            .collect();
-        generated(base, "taxonomy_list.html", tax.kind.title(), &|c| {
-            c.insert("taxonomy", tax.kind.title());
-            c.insert("terms", &terms);
-        });
+        if want(&url::output_file(base)) {
+            let terms: Vec<TaxonomyTermView> = tax
+                .terms
+                .iter()
+                .map(|t| TaxonomyTermView {
+                    name: t.name.clone(),
+                    url: url::page_href(base, &format!("{base}/{}", t.slug), None, opts.portable),
+                    count: t.pages.len(),
+                })
+                .collect();
+            generated(base, "taxonomy_list.html", tax.kind.title(), &|c| {
+                c.insert("taxonomy", tax.kind.title());
+                c.insert("terms", &terms);
+            });
+        }
         for t in &tax.terms {
             let path = format!("{base}/{}", t.slug);
+            if !want(&url::output_file(&path)) {
+                continue;
+            }
             let pages: Vec<Card> = cx.cards(&path, t.pages.iter().copied());
             let up = Link {
                 title: tax.kind.title().into(),
@@ -181,16 +240,18 @@ pub fn render(site: &Site, theme: &Theme, opts: RenderOptions) -> Rendered {
 
     // What's changed: every major change, newest first.
     let changes = feeds::major_changes(site);
-    let change_rows: Vec<serde_json::Value> = changes
-        .iter()
-        .map(|(d, i, note)| serde_json::json!({"date": d.to_string(), "date_human": view::human_date(*d), "note": note, "page": cx.card("changes", *i)}))
-        .collect();
-    generated("changes", "changes.html", "What's changed", &|c| {
-        c.insert("changes", &change_rows)
-    });
+    if want(&url::output_file("changes")) {
+        let change_rows: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|(d, i, note)| serde_json::json!({"date": d.to_string(), "date_human": view::human_date(*d), "note": note, "page": cx.card("changes", *i)}))
+            .collect();
+        generated("changes", "changes.html", "What's changed", &|c| {
+            c.insert("changes", &change_rows)
+        });
+    }
     generated("search", "search.html", "Search", &|_| {});
     generated("404", "404.html", "Page not found", &|_| {});
-    if offline && theme.has_template("offline.html") {
+    if cx.offline && theme.has_template("offline.html") {
         generated(view::OFFLINE_PAGE, "offline.html", "Offline", &|_| {});
     }
 
@@ -199,52 +260,63 @@ pub fn render(site: &Site, theme: &Theme, opts: RenderOptions) -> Rendered {
         if site.by_id.contains_key(alias) {
             continue;
         }
+        let path = url::output_file(alias);
+        if !want(&path) {
+            continue;
+        }
         let href = url::page_href(alias, &site.pages[target].id, None, opts.portable);
         files.push(OutputFile {
-            path: url::output_file(alias),
+            path,
             bytes: feeds::redirect_page(&href, &site.pages[target].fm.title).into_bytes(),
         });
     }
 
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: feeds::sitemap(site, opts.portable).into_bytes(),
-    });
-    files.push(OutputFile {
-        path: "feed.xml".into(),
-        bytes: feeds::atom(site, &changes, opts.portable).into_bytes(),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files.dedup_by(|a, b| a.path == b.path);
-    if offline {
-        let version = output_version(&files, theme);
+    if want("sitemap.xml") {
         files.push(OutputFile {
-            path: "sw.js".into(),
-            bytes: service_worker(&version).into_bytes(),
+            path: "sitemap.xml".into(),
+            bytes: feeds::sitemap(site, opts.portable).into_bytes(),
         });
     }
-    if let Some(logo) = &site.config.brand.logo {
-        let logo = logo.trim_start_matches('/');
-        let exists =
-            theme.static_files.iter().any(|(p, _)| p == logo) || site.assets.contains_key(logo);
-        if !exists {
-            diagnostics.push(
-                Diagnostic::error(
-                    "config",
-                    format!("brand logo `{logo}` is not a file of the site"),
-                )
-                .help(
-                    "put the logo in the site's static/ folder and set `brand.logo: static/<name>`",
-                ),
-            );
-        }
+    if want("feed.xml") {
+        files.push(OutputFile {
+            path: "feed.xml".into(),
+            bytes: feeds::atom(site, &changes, opts.portable).into_bytes(),
+        });
     }
-    Rendered { files, diagnostics }
+    (files, diagnostics)
+}
+
+/// The brand logo named in site.yaml must be one of the site's files.
+pub fn check_brand_logo(site: &Site, theme: &Theme) -> Option<Diagnostic> {
+    let logo = site.config.brand.logo.as_ref()?;
+    let logo = logo.trim_start_matches('/');
+    let exists =
+        theme.static_files.iter().any(|(p, _)| p == logo) || site.assets.contains_key(logo);
+    (!exists).then(|| {
+        Diagnostic::error(
+            "config",
+            format!("brand logo `{logo}` is not a file of the site"),
+        )
+        .help("put the logo in the site's static/ folder and set `brand.logo: static/<name>`")
+    })
+}
+
+pub fn sha256(bytes: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).into()
 }
 
 /// The theme's offline worker; the generated `sw.js` at the site root loads it, so its scope
 /// is the whole site wherever the site is mounted.
 pub const OFFLINE_WORKER: &str = "static/offline.js";
+
+/// `sw.js`, from the SHA-256 of every rendered file (sorted by path; see [`output_version`]).
+pub fn service_worker_file(rendered: &[(&str, [u8; 32])], theme: &Theme) -> OutputFile {
+    OutputFile {
+        path: "sw.js".into(),
+        bytes: service_worker(&output_version(rendered, theme)).into_bytes(),
+    }
+}
 
 /// `sw.js`: names this build's version (so browsers fetch the new worker and search index after
 /// a deploy) and loads the theme's worker.
@@ -256,15 +328,16 @@ fn service_worker(version: &str) -> String {
     )
 }
 
-/// A short hash of everything rendered and of the theme's assets, so the version changes
+/// A short hash of everything rendered (each file's path and SHA-256, so the live preview can
+/// compute it from the hashes it keeps) and of the theme's assets: the version changes
 /// whenever the site does and never otherwise (builds stay byte-identical).
-fn output_version(files: &[OutputFile], theme: &Theme) -> String {
+fn output_version(rendered: &[(&str, [u8; 32])], theme: &Theme) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
-    for f in files {
-        h.update(f.path.as_bytes());
+    for (path, sha) in rendered {
+        h.update(path.as_bytes());
         h.update([0]);
-        h.update(&f.bytes);
+        h.update(sha);
         h.update([0]);
     }
     for (p, src) in &theme.static_files {
@@ -296,4 +369,65 @@ pub fn extra_files(site: &Site) -> Vec<OutputFile> {
         path: "static/brand.css".into(),
         bytes: brand::stylesheet(colours).into_bytes(),
     }]
+}
+
+/// The other pages whose data page `i`'s rendering reads (its view-model and its body HTML):
+/// ancestors (breadcrumbs), children (lists, tracker, glossary), backlinks and "cited by",
+/// legislation cited, related and related practice, link and citation targets, the page it
+/// overlays and the local pages overlaying it, and the summary that supersedes it. The live
+/// preview re-renders a page when any of these changes, so a view that reads another page
+/// must add the relation here (the incremental-build test fails otherwise).
+pub fn page_reads(site: &Site, i: usize) -> Vec<usize> {
+    use crate::graph::{CitationTarget, LinkTarget};
+    let p = &site.pages[i];
+    let by_id = |id: &str| site.by_id.get(id.trim_end_matches(".md")).copied();
+    let mut r: Vec<usize> = Vec::new();
+    let mut cur = site.parent[i];
+    while let Some(c) = cur {
+        r.push(c);
+        cur = site.parent[c];
+    }
+    r.extend(&site.children[i]);
+    r.extend(&site.backlinks[i]);
+    r.extend(&site.cites[i]);
+    r.extend(&site.related_practice[i]);
+    r.extend(p.fm.related.iter().filter_map(|id| by_id(id)));
+    for l in &site.links[i] {
+        if let LinkTarget::Page { index, .. } = l.target {
+            r.push(index);
+        }
+    }
+    for c in &site.citations[i] {
+        if let CitationTarget::Page(index) = *c {
+            r.push(index);
+        }
+    }
+    if let Some(o) = &p.fm.overlay
+        && let Some(t) = o.overlays.as_deref().and_then(by_id)
+    {
+        r.push(t);
+    }
+    if let Some(l) = &p.fm.legal.legislation
+        && let Some(t) = l.superseded_by.as_deref().and_then(by_id)
+    {
+        r.push(t);
+    }
+    r.sort_unstable();
+    r.dedup();
+    r.retain(|&j| j != i);
+    r
+}
+
+/// Pages that overlay each page (the "local procedure" pages listed beside it): the reverse
+/// of `overlays`, which [`page_reads`] cannot see from the national page's side.
+pub fn overlaid_by(site: &Site) -> Vec<(usize, usize)> {
+    site.pages
+        .iter()
+        .enumerate()
+        .filter_map(|(j, p)| {
+            let t = p.fm.overlay.as_ref()?.overlays.as_deref()?;
+            let i = *site.by_id.get(t.trim_end_matches(".md"))?;
+            Some((i, j))
+        })
+        .collect()
 }

@@ -46,7 +46,7 @@ pub struct Root<'a> {
     pub origin: Origin,
 }
 
-fn ignore_set(cfg: &SiteConfig) -> GlobSet {
+pub(crate) fn ignore_set(cfg: &SiteConfig) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for g in &cfg.ignore {
         if let Ok(g) = Glob::new(g) {
@@ -57,7 +57,7 @@ fn ignore_set(cfg: &SiteConfig) -> GlobSet {
 }
 
 /// Editor droppings and hidden files are never content.
-fn is_noise(name: &str) -> bool {
+pub(crate) fn is_noise(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")

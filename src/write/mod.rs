@@ -8,7 +8,7 @@
 
 mod manifest;
 
-pub use manifest::{Manifest, ManifestEntry, VerifyReport, verify};
+pub use manifest::{MANIFEST, Manifest, ManifestEntry, VerifyReport, verify};
 
 use crate::pipeline::Profile;
 use crate::render::OutputFile;

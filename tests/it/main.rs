@@ -8,5 +8,8 @@ mod core;
 mod crash;
 mod currency;
 mod hostile;
+mod incremental;
+#[cfg(feature = "serve")]
+mod serve;
 mod suppression;
 mod theme;
