@@ -19,7 +19,7 @@ use crate::source::{self, Root};
 use crate::write;
 use jiff::civil::Date;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Which content a build may publish (SPEC §5).
@@ -620,65 +620,128 @@ pub fn build(opts: &Options) -> Result<BuildReport, Fatal> {
         .unwrap_or(site.config.search.static_index)
         && !portable;
 
-    // RENDER
-    stage(opts, "Rendering", 0);
-    let rendered = render::render(
-        site,
-        &theme,
-        RenderOptions {
-            portable,
-            static_search,
-        },
-    );
-    if !rendered.diagnostics.is_empty() {
-        let mut check = report;
-        check.diagnostics.extend(rendered.diagnostics);
-        return Ok(BuildReport {
-            check,
-            written: None,
-        });
-    }
-    let mut files = rendered.files;
-    files.extend(render::extra_files(site));
-
-    // Restricted text must not reach any output: scan everything before it is written.
-    if let Some((path, needle)) = write::find_leak(&files, &site.restricted_needles) {
-        let mut check = report;
-        check.diagnostics.push(
-            Diagnostic::error("restricted-content", format!("restricted text would be published in `{path}`: \"{needle}\""))
-                .help("mark the text `visibility: restricted` or wrap it in <!-- waymark-restricted --> markers where it is written"),
-        );
-        return Ok(BuildReport {
-            check,
-            written: None,
-        });
-    }
-
-    // INDEX and WRITE: the indexes are built straight into the staging folder.
-    stage(opts, "Writing", 0);
-    let index = |staging: &Path| crate::index::build(site, staging, static_search);
+    // RENDER and WRITE, streamed a chunk of pages at a time into the staging folder, so the
+    // rendered site is never held in memory whole (10,000 pages are several hundred MB).
     let out = opts
         .out
         .clone()
         .unwrap_or_else(|| opts.root.join(&site.config.output_dir));
-    let written = write::write_site(
-        &write::WriteRequest {
-            root: &opts.root,
-            out: &out,
-            files,
-            static_files: &theme.static_files,
-            assets: &site.assets,
-            build_id_inputs: build_inputs(site, opts, portable, &|_, t| text_hash(t)),
-            profile: opts.profile,
-        },
-        &index,
-    )
-    .map_err(Fatal::Message)?;
+    let staging = write::Staging::create(&opts.root, &out).map_err(Fatal::Message)?;
+    let ropts = RenderOptions {
+        portable,
+        static_search,
+    };
+    stage(opts, "Rendering", site.pages.len());
+    match render_into(opts, site, &theme, ropts, &staging).map_err(Fatal::Message)? {
+        Ok(()) => {}
+        Err(problems) => {
+            // `staging` is dropped here, removing what was written; the old output stays.
+            let mut check = report;
+            check.diagnostics.extend(problems);
+            return Ok(BuildReport {
+                check,
+                written: None,
+            });
+        }
+    }
+
+    // INDEX and WRITE: the indexes are built straight into the staging folder.
+    stage(opts, "Writing", 0);
+    staging
+        .put_static(&theme.static_files, &site.assets)
+        .map_err(Fatal::Message)?;
+    crate::index::build(site, staging.path(), static_search).map_err(Fatal::Message)?;
+    let written = staging
+        .publish(
+            &build_inputs(site, opts, portable, &|_, t| text_hash(t)),
+            opts.profile,
+        )
+        .map_err(Fatal::Message)?;
     stage(opts, "Done", 0);
     Ok(BuildReport {
         check: report,
         written: Some(written),
     })
+}
+
+/// Renders every page (in chunks), the generated pages and the extra files into `staging`.
+/// Template errors and restricted text about to be published come back as diagnostics (the
+/// caller then drops the staging folder); I/O errors as `Err`.
+fn render_into(
+    opts: &Options,
+    site: &Site,
+    theme: &Theme,
+    ropts: RenderOptions,
+    staging: &write::Staging,
+) -> Result<Result<(), Vec<Diagnostic>>, String> {
+    // Enough pages per chunk to keep both cores busy, few enough to bound memory.
+    const CHUNK: usize = 256;
+    let cx = render::view_context(site, theme, ropts);
+    let mut problems: Vec<Diagnostic> = render::check_brand_logo(site, theme).into_iter().collect();
+    let leak = |files: &[render::OutputFile]| {
+        write::find_leak(files, &site.restricted_needles).map(|(path, needle)| {
+            Diagnostic::error("restricted-content", format!("restricted text would be published in `{path}`: \"{needle}\""))
+                .help("mark the text `visibility: restricted` or wrap it in <!-- waymark-restricted --> markers where it is written")
+        })
+    };
+    let mut rendered_paths: Vec<String> = Vec::with_capacity(site.pages.len() + 64);
+    let pages: Vec<usize> = (0..site.pages.len()).collect();
+    for chunk in pages.chunks(CHUNK) {
+        let results: Vec<Result<render::OutputFile, Box<Diagnostic>>> = chunk
+            .par_iter()
+            .map(|&i| {
+                let body = render::html::body_html(site, i, ropts.portable);
+                render::render_page(&cx, theme, i, body.html)
+            })
+            .collect();
+        let mut files = Vec::with_capacity(results.len());
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => problems.push(*d),
+            }
+        }
+        if let Some(p) = &opts.progress {
+            p.inc(chunk.len() as u64);
+        }
+        // After a problem, keep rendering only to report every template error.
+        if !problems.is_empty() {
+            continue;
+        }
+        if let Some(d) = leak(&files) {
+            return Ok(Err(vec![d]));
+        }
+        rendered_paths.extend(files.iter().map(|f| f.path.clone()));
+        staging.put(&files)?;
+    }
+    let (mut generated, diags) = render::render_generated(site, theme, ropts, &|_| true);
+    problems.extend(diags);
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    // A page keeps its path over a generated file that would have the same one.
+    let page_paths: HashSet<&str> = rendered_paths.iter().map(String::as_str).collect();
+    generated.retain(|f| !page_paths.contains(f.path.as_str()));
+    generated.sort_by(|a, b| a.path.cmp(&b.path));
+    generated.dedup_by(|a, b| a.path == b.path);
+    rendered_paths.extend(generated.iter().map(|f| f.path.clone()));
+    let extra = render::extra_files(site);
+    for files in [&generated, &extra] {
+        if let Some(d) = leak(files) {
+            return Ok(Err(vec![d]));
+        }
+        staging.put(files)?;
+    }
+    // The offline worker names a version made from every rendered file.
+    if cx.offline {
+        rendered_paths.sort();
+        let hashes: Vec<(&str, [u8; 32])> = rendered_paths
+            .iter()
+            .filter_map(|p| Some((p.as_str(), staging.hash_of(p)?)))
+            .collect();
+        staging.put(&[render::service_worker_file(&hashes, theme)])?;
+    }
+    Ok(Ok(()))
 }
 
 /// Everything the output depends on, hashed into the build id. Each file is hashed on its

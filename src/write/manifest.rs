@@ -2,8 +2,10 @@
 //! size and SHA-256, so a mirror can prove its copy is complete and unaltered.
 
 use crate::pipeline::Profile;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -54,15 +56,31 @@ fn list(dir: &Path) -> Result<Vec<String>, String> {
 
 impl Manifest {
     pub fn compute(dir: &Path, build_id: &str, profile: Profile) -> Result<Manifest, String> {
-        let mut files = Vec::new();
-        for rel in list(dir)? {
-            let (size, sha256) = hash_file(&dir.join(&rel))?;
-            files.push(ManifestEntry {
-                path: rel,
-                size,
-                sha256,
-            });
-        }
+        Manifest::compute_with(dir, &BTreeMap::new(), build_id, profile)
+    }
+
+    /// Like [`Manifest::compute`], but takes the size and hash of the files in `known` (written
+    /// by this build, hashed as they were written) instead of reading them back.
+    pub fn compute_with(
+        dir: &Path,
+        known: &BTreeMap<String, (u64, [u8; 32])>,
+        build_id: &str,
+        profile: Profile,
+    ) -> Result<Manifest, String> {
+        let files = list(dir)?
+            .into_par_iter()
+            .map(|rel| {
+                let (size, sha256) = match known.get(&rel) {
+                    Some((size, sha)) => (*size, hex::encode(sha)),
+                    None => hash_file(&dir.join(&rel))?,
+                };
+                Ok(ManifestEntry {
+                    path: rel,
+                    size,
+                    sha256,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         Ok(Manifest {
             generator: format!("waymark {}", env!("CARGO_PKG_VERSION")),
             build_id: build_id.to_string(),

@@ -13,10 +13,12 @@ pub use manifest::{MANIFEST, Manifest, ManifestEntry, VerifyReport, verify};
 use crate::pipeline::Profile;
 use crate::render::OutputFile;
 use crate::render::theme::StaticSource;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// What a successful write produced.
 #[derive(Debug, Clone)]
@@ -25,16 +27,6 @@ pub struct Written {
     pub files: usize,
     pub bytes: u64,
     pub build_id: String,
-}
-
-pub struct WriteRequest<'a> {
-    pub root: &'a Path,
-    pub out: &'a Path,
-    pub files: Vec<OutputFile>,
-    pub static_files: &'a [(String, StaticSource)],
-    pub assets: &'a BTreeMap<String, PathBuf>,
-    pub build_id_inputs: Vec<u8>,
-    pub profile: Profile,
 }
 
 const STAGING_MARK: &str = ".waymark-staging";
@@ -210,62 +202,123 @@ fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<(), String> {
     fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Writes the site: staging folder, then an atomic swap with the old output.
-pub fn write_site(
-    req: &WriteRequest,
-    index: &dyn Fn(&Path) -> Result<(), String>,
-) -> Result<Written, String> {
-    check_output_folder(req.root, req.out)?;
-    clean_stale_staging(req.out);
-    let staging = staging_path(req.out);
-    if staging.exists() {
-        fs::remove_dir_all(&staging)
-            .map_err(|e| format!("cannot clear {}: {e}", staging.display()))?;
-    }
-    fs::create_dir_all(&staging)
-        .map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
-    let result = (|| {
-        fs::write(staging.join(STAGING_MARK), b"waymark staging folder\n")
+/// A site being written: a staging folder beside the output folder, filled a chunk at a time
+/// (so the rendered site never has to sit in memory whole) and swapped in by [`Staging::publish`].
+/// Dropped without publishing, it removes itself and the previous output stays as it was.
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    /// Every file written so far, with its size and SHA-256, computed while writing so the
+    /// manifest never reads the site back.
+    written: Mutex<BTreeMap<String, (u64, [u8; 32])>>,
+    published: bool,
+}
+
+impl Staging {
+    /// Checks the output folder may be replaced, clears what killed builds left, and creates
+    /// the staging folder with its marker.
+    pub fn create(root: &Path, out: &Path) -> Result<Staging, String> {
+        check_output_folder(root, out)?;
+        clean_stale_staging(out);
+        let dir = staging_path(out);
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
+        }
+        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let staging = Staging {
+            dir,
+            out: out.to_path_buf(),
+            written: Mutex::new(BTreeMap::new()),
+            published: false,
+        };
+        // The marker stays until the swap so that a killed build's folder is recognised.
+        fs::write(staging.dir.join(STAGING_MARK), b"waymark staging folder\n")
             .map_err(|e| e.to_string())?;
-        for f in &req.files {
-            write_file(&staging, &f.path, &f.bytes)?;
+        Ok(staging)
+    }
+
+    /// The staging folder, for stages that write there themselves (the search indexes).
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes files in parallel, hashing each as it goes.
+    pub fn put(&self, files: &[OutputFile]) -> Result<(), String> {
+        let entries: Vec<(String, (u64, [u8; 32]))> = files
+            .par_iter()
+            .map(|f| {
+                write_file(&self.dir, &f.path, &f.bytes)?;
+                Ok((
+                    f.path.clone(),
+                    (f.bytes.len() as u64, Sha256::digest(&f.bytes).into()),
+                ))
+            })
+            .collect::<Result<_, String>>()?;
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        written.extend(entries);
+        Ok(())
+    }
+
+    /// Copies the theme's static files and the site's assets.
+    pub fn put_static(
+        &self,
+        static_files: &[(String, StaticSource)],
+        assets: &BTreeMap<String, PathBuf>,
+    ) -> Result<(), String> {
+        let read = |p: &Path| fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+        let mut files = Vec::with_capacity(static_files.len() + assets.len());
+        for (rel, src) in static_files {
+            let bytes = match src {
+                StaticSource::Embedded(b) => b.to_vec(),
+                StaticSource::Disk(p) => read(p)?,
+            };
+            files.push(OutputFile {
+                path: rel.clone(),
+                bytes,
+            });
         }
-        for (rel, src) in req.static_files {
-            match src {
-                StaticSource::Embedded(b) => write_file(&staging, rel, b)?,
-                StaticSource::Disk(p) => {
-                    let b = fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-                    write_file(&staging, rel, &b)?;
-                }
-            }
+        self.put(&files)?;
+        // Assets one at a time: they can be large.
+        for (rel, src) in assets {
+            self.put(&[OutputFile {
+                path: rel.clone(),
+                bytes: read(src)?,
+            }])?;
         }
-        for (rel, src) in req.assets {
-            let b = fs::read(src).map_err(|e| format!("cannot read {}: {e}", src.display()))?;
-            write_file(&staging, rel, &b)?;
+        Ok(())
+    }
+
+    /// The SHA-256 of a file written so far.
+    pub fn hash_of(&self, path: &str) -> Option<[u8; 32]> {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        written.get(path).map(|e| e.1)
+    }
+
+    /// Writes the manifest and swaps the staging folder in for the output folder.
+    pub fn publish(mut self, build_id_inputs: &[u8], profile: Profile) -> Result<Written, String> {
+        let build_id = hex::encode(&Sha256::digest(build_id_inputs)[..16]);
+        let known = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        let manifest = Manifest::compute_with(&self.dir, &known, &build_id, profile)?;
+        manifest.write(&self.dir)?;
+        let _ = fs::remove_file(self.dir.join(STAGING_MARK));
+        // From here the folder is either swapped in or left for the next build to clean up.
+        self.published = true;
+        swap_in(&self.dir, &self.out)?;
+        Ok(Written {
+            out: self.out.clone(),
+            files: manifest.files.len(),
+            bytes: manifest.files.iter().map(|f| f.size).sum(),
+            build_id: manifest.build_id,
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.dir);
         }
-        index(&staging)?;
-        // The manifest leaves out the marker, which stays until the swap so that a killed
-        // build's folder is recognised and cleaned up by the next build.
-        let build_id = hex::encode(&Sha256::digest(&req.build_id_inputs)[..16]);
-        let manifest = Manifest::compute(&staging, &build_id, req.profile)?;
-        manifest.write(&staging)?;
-        Ok::<_, String>(manifest)
-    })();
-    let manifest = match result {
-        Ok(m) => m,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    let _ = fs::remove_file(staging.join(STAGING_MARK));
-    swap_in(&staging, req.out)?;
-    Ok(Written {
-        out: req.out.to_path_buf(),
-        files: manifest.files.len(),
-        bytes: manifest.files.iter().map(|f| f.size).sum(),
-        build_id: manifest.build_id.clone(),
-    })
+    }
 }
 
 /// Replaces `out` with `staging` atomically where the OS allows (Linux `RENAME_EXCHANGE`), so
