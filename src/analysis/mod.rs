@@ -63,6 +63,37 @@ pub struct SentenceAnalysis {
     pub signature: Signature,
 }
 
+/// One sentence analysed for the consistency checks in one tokenisation: the directive, the
+/// skeleton, the figures, and the shingles (only when asked for, as they cost the most).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysed {
+    pub directive: Option<Directive>,
+    pub skeleton: Skeleton,
+    pub figures: Figures,
+    /// Sorted, deduplicated `shingle`-word shingle hashes (see [`minhash::shingles`]).
+    pub shingles: Option<Vec<u64>>,
+}
+
+/// Classifies and skeletonises a sentence; `shingle` words per shingle when `Some`, computed
+/// only when `want_shingles` says so given the skeleton (so callers can skip sentences that
+/// cannot drift).
+pub fn analyse_sentence(
+    sentence: &str,
+    expander: &dyn Expander,
+    shingle: usize,
+    want_shingles: impl FnOnce(&Skeleton) -> bool,
+) -> Analysed {
+    let prep = quantities::Prepared::new(sentence);
+    let skeleton = skeleton::skeleton_prepared(&prep);
+    let shingles = want_shingles(&skeleton).then(|| minhash::shingles_prepared(&prep, shingle));
+    Analysed {
+        directive: directives::classify_prepared(sentence, &prep, expander),
+        skeleton,
+        shingles,
+        figures: prep.figures,
+    }
+}
+
 /// Classifies, skeletonises and signs one sentence.
 pub fn analyse(sentence: &str, expander: &dyn Expander, hasher: &MinHasher) -> SentenceAnalysis {
     // One tokenisation and figure scan shared by the three.
