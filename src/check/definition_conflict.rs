@@ -213,6 +213,11 @@ impl Glossary {
             None => (raw, None),
         };
         let bare = main.trim_matches(|c: char| !c.is_alphanumeric());
+        // "an IDVA", "the SPO": articles are not part of an abbreviation.
+        let bare = ["a ", "an ", "the ", "A ", "An ", "The "]
+            .iter()
+            .find_map(|a| bare.strip_prefix(a))
+            .unwrap_or(bare);
         let lookup = |s: &str| -> Option<usize> {
             site.abbreviations
                 .get(s)
@@ -366,12 +371,12 @@ fn definition_in(site: &Site, gl: &Glossary, s: &Statement) -> Option<Def> {
                 && !term.ends_with('.')
             {
                 let (key, g) = gl.key(site, term);
-                let lower = def.to_lowercase();
+                // A label ("Note:", "Next steps:") is not a term: outside the glossary, a
+                // bold definition needs a term of two words or more, defined by a noun
+                // phrase in lower case ("a course of conduct that …"), not by a sentence.
                 let noun_phrase = ["a ", "an ", "the ", "any "]
                     .iter()
-                    .any(|d| lower.starts_with(d));
-                // A label ("Note:") is not a term: outside the glossary, a bold definition
-                // needs a term of two words or more defined by a noun phrase.
+                    .any(|d| def.starts_with(d));
                 if g.is_some() || (noun_phrase && term.split_whitespace().count() >= 2) {
                     let (file, range) = s.locate(site, &(0..text.len()));
                     return Some(Def {

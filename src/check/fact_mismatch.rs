@@ -20,7 +20,7 @@
 //!    none of which it equals is a finding, against the most specific candidate. With
 //!    several provisions in one sentence, the nearest citation is tried first.
 
-use super::statements::{Statement, Statements, provisions_in};
+use super::statements::{Statement, provisions_in};
 use super::{Check, CheckContext};
 use crate::analysis::dates::DateMention;
 use crate::analysis::quantities::{Quantity, Unit};
@@ -217,6 +217,15 @@ fn canon_facts(site: &Site, pi: usize) -> Vec<CanonFact> {
     let legal = &page.fm.legal;
     let mut out = Vec::new();
     let file = page.file;
+    let src = &site.sources.get(file).text;
+    // The value as written, where the front matter span runs on (flow mappings).
+    let value_span = |f: &Fact| -> Range<usize> {
+        src.get(f.span.clone())
+            .and_then(|t| t.find(f.raw.as_str()))
+            .map_or(f.span.clone(), |i| {
+                f.span.start + i..f.span.start + i + f.raw.len()
+            })
+    };
     let push_fact = |out: &mut Vec<CanonFact>, kind: FactKind, label: String, f: &Fact| {
         let Some(value) = value_of(&f.value) else {
             return;
@@ -231,7 +240,7 @@ fn canon_facts(site: &Site, pi: usize) -> Vec<CanonFact> {
             as_at: f.as_at,
             display: display_amount(kind, &f.value),
             label,
-            at: Some((file, f.span.clone())),
+            at: Some((file, value_span(f))),
         });
     };
     if let Some(o) = &legal.offence {
@@ -641,7 +650,18 @@ fn modes(w: &Words) -> Vec<(Range<usize>, ModeOfTrial)> {
             ("triabl", "onli", "on") if s(i + 3) == "indict" => Some((ModeOfTrial::Indictable, 4)),
             _ => None,
         };
-        if let Some((m, len)) = m {
+        // Only a mode said of something ("s.2A is summary only", "triable either way", "an
+        // either-way offence" after "is"), not an adjective ("a summary-only charge").
+        let predicate = (i.saturating_sub(3)..i).any(|k| {
+            matches!(
+                s(k),
+                "is" | "are" | "was" | "were" | "remain" | "becam" | "becom" | "be" | "been"
+                    | "triabl"
+            )
+        });
+        if let Some((m, len)) = m
+            && predicate
+        {
             let len = len.min(n - i);
             out.push((w.spans[i].start..w.spans[i + len - 1].end, m));
         }
@@ -686,8 +706,7 @@ fn lifes(w: &Words) -> Vec<Range<usize>> {
 }
 
 /// Everything needed to judge one statement.
-struct Sentence<'a> {
-    text: &'a str,
+struct Sentence {
     words: Words,
     /// Dates outside citations.
     dates: Vec<DateMention>,
@@ -698,10 +717,6 @@ struct Sentence<'a> {
 struct Prov {
     page: usize,
     at: Option<usize>,
-}
-
-fn is_duration(u: Unit) -> bool {
-    u.is_duration()
 }
 
 /// The decision for one stated figure against one provision's facts.
@@ -718,6 +733,7 @@ fn judge(
     stated: &Stated,
     fig: &Range<usize>,
     facts: &[CanonFact],
+    own: &[CanonFact],
 ) -> Verdict {
     let w = &sen.words;
     let fw = w.index_of(fig);
@@ -795,7 +811,12 @@ fn judge(
     if candidates.is_empty() {
         return Verdict::Unknown;
     }
-    if acceptable.iter().any(|&k| stated.equals(&facts[k].value)) {
+    // On a legal summary, a figure of the page's own provision is about that provision.
+    if acceptable.iter().any(|&k| stated.equals(&facts[k].value))
+        || own
+            .iter()
+            .any(|f| stated.comparable(&f.value) && stated.equals(&f.value))
+    {
         return Verdict::Consistent;
     }
     // The most specific candidate: an explicit cue first, then the nearest cue.
@@ -804,12 +825,7 @@ fn judge(
 }
 
 /// Provisions a statement is about, nearest first.
-fn provisions(
-    site: &Site,
-    st: &Statements,
-    s: &Statement,
-    text_body: &dyn Fn(usize) -> usize,
-) -> Vec<Prov> {
+fn provisions(site: &Site, s: &Statement) -> Vec<Prov> {
     let pi = s.page as usize;
     let doc = &site.docs[pi];
     let own: Vec<Prov> = s
@@ -821,7 +837,6 @@ fn provisions(
             at: Some(at),
         })
         .collect();
-    let _ = text_body;
     let valid = |v: Vec<Prov>| -> Vec<Prov> { v.into_iter().filter(|p| p.page != pi).collect() };
     let own = valid(own);
     if !own.is_empty() {
@@ -843,7 +858,7 @@ fn provisions(
         return v;
     }
     // List introduction.
-    if let Some(ib) = block.list_intro {
+    if let Some(ib) = super::statements::list_intro(doc, s.block as usize) {
         let v = inherit(doc.blocks[ib].range.clone());
         if !v.is_empty() {
             return v;
@@ -870,45 +885,62 @@ fn provisions(
             return v;
         }
     }
-    let _ = st;
     Vec::new()
 }
 
-/// Header text of a table cell's column, for cue words ("Maximum penalty").
-fn column_header(site: &Site, s: &Statement) -> Option<String> {
+/// A table cell's context for cue words: its column header and the other cells of its row
+/// ("| s.4A PHA 1997 | Either way | 10 years |" under "| Offence | Mode | Maximum |").
+fn table_context(site: &Site, s: &Statement) -> Option<String> {
+    use crate::parse::markdown::BlockKind;
     let pi = s.page as usize;
     let doc = &site.docs[pi];
     let body = &site.pages[pi].body.text;
     let b = s.block as usize;
-    if doc.blocks[b].kind != crate::parse::markdown::BlockKind::TableCell {
+    if doc.blocks[b].kind != BlockKind::TableCell {
         return None;
     }
     let same_line = |x: usize, y: usize| {
         let (a, c) = (doc.blocks[x].range.end, doc.blocks[y].range.start);
-        a <= c && !body[a..c].contains('\n')
+        a <= c && c <= body.len() && !body[a..c].contains('\n')
     };
-    // The first cell of the table, then the column of this cell in its row.
     let mut first = b;
-    while first > 0 && doc.blocks[first - 1].kind == crate::parse::markdown::BlockKind::TableCell
-    {
+    while first > 0 && doc.blocks[first - 1].kind == BlockKind::TableCell {
         first -= 1;
     }
     let mut row_start = b;
     while row_start > first && same_line(row_start - 1, row_start) {
         row_start -= 1;
     }
-    if row_start == first {
-        return None;
+    let mut row_end = b + 1;
+    while row_end < doc.blocks.len()
+        && doc.blocks[row_end].kind == BlockKind::TableCell
+        && same_line(row_end - 1, row_end)
+    {
+        row_end += 1;
     }
-    let col = b - row_start;
-    let mut k = first;
-    for _ in 0..col {
-        if k + 1 >= doc.blocks.len() || !same_line(k, k + 1) {
-            return None;
+    let mut parts = Vec::new();
+    if row_start > first {
+        // The header: the table's first row, same column.
+        let col = b - row_start;
+        let mut k = first;
+        let mut ok = true;
+        for _ in 0..col {
+            if k + 1 >= doc.blocks.len() || !same_line(k, k + 1) {
+                ok = false;
+                break;
+            }
+            k += 1;
         }
-        k += 1;
+        if ok {
+            parts.push(doc.blocks[k].text.clone());
+        }
     }
-    Some(doc.blocks[k].text.clone())
+    for k in row_start..row_end {
+        if k != b {
+            parts.push(doc.blocks[k].text.clone());
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" / "))
 }
 
 /// All mismatches of the site, in statement order.
@@ -932,42 +964,43 @@ pub fn find(cx: &CheckContext) -> Vec<Mismatch> {
         .items
         .par_iter()
         .enumerate()
-        .map(|(i, s)| statement(site, st, &facts, &cues, i as u32, s))
+        .map(|(i, s)| statement(site, &facts, &cues, i as u32, s))
         .collect();
     per.into_iter().flatten().collect()
 }
 
 fn statement(
     site: &Site,
-    st: &Statements,
     facts: &[Vec<CanonFact>],
     cues: &Cues,
     idx: u32,
     s: &Statement,
 ) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    let provs = provisions(site, st, s, &|x| x);
+    let provs = provisions(site, s);
     if provs.iter().all(|p| facts[p.page].is_empty()) {
         return out;
     }
+    let own: &[CanonFact] = &facts[s.page as usize];
     let text = s.text(site);
-    // Table cells read with their column header, for cue words.
-    let header = column_header(site, s);
-    let full = match &header {
+    // A table cell is read with its column header and row, for cue words.
+    let full = match table_context(site, s) {
         Some(h) => format!("{text} ({h})"),
         None => text.clone(),
     };
     let figures = crate::analysis::quantities::scan(&full);
-    let cite_spans: Vec<Range<usize>> = {
-        let pi = s.page as usize;
-        let bodies = s.full_body_ranges(site);
-        site.docs[pi]
-            .citations
-            .iter()
-            .filter(|c| bodies.iter().any(|b| c.range.start >= b.start && c.range.end <= b.end))
-            .map(|c| c.range.clone())
-            .collect()
-    };
+    let pi = s.page as usize;
+    let bodies = s.full_body_ranges(site);
+    let cite_spans: Vec<Range<usize>> = site.docs[pi]
+        .citations
+        .iter()
+        .filter(|c| {
+            bodies
+                .iter()
+                .any(|b| c.range.start >= b.start && c.range.end <= b.end)
+        })
+        .map(|c| c.range.clone())
+        .collect();
     let in_citation = |r: &Range<usize>| {
         if r.start >= text.len() {
             return false;
@@ -985,8 +1018,22 @@ fn statement(
         .collect();
     let words = words(&full);
     let historical = words.has_any(PAST) || (!dates.is_empty() && words.has_any(PAST_WITH_DATE));
+    // Clause of each provision cited in the sentence.
+    let word_body: Vec<usize> = words
+        .spans
+        .iter()
+        .take_while(|r| r.end <= text.len())
+        .map(|r| s.body_range(site, r).start)
+        .collect();
+    let clause_at = |body: usize| -> Option<u32> {
+        let i = word_body.iter().position(|&b| b >= body)?;
+        words.clause.get(i).copied()
+    };
+    let prov_clause: Vec<Option<u32>> = provs
+        .iter()
+        .map(|p| p.at.and_then(&clause_at))
+        .collect();
     let sen = Sentence {
-        text: &full,
         words,
         dates,
         historical,
@@ -996,7 +1043,7 @@ fn statement(
         if q.span.start >= text.len() || q.max.is_some() || in_citation(&q.span) {
             continue;
         }
-        if is_duration(q.unit) {
+        if q.unit.is_duration() {
             stated.push((q.span.clone(), Stated::Duration(q.clone())));
         } else if matches!(q.unit, Unit::Count | Unit::Occasion | Unit::AgeYears) {
             stated.push((q.span.clone(), Stated::Count(q.clone())));
@@ -1008,84 +1055,67 @@ fn statement(
         }
     }
     for r in no_limits(&sen.words) {
-        if r.start < text.len() {
-            stated.push((r, Stated::NoLimit));
-        }
+        stated.push((r, Stated::NoLimit));
     }
     for r in lifes(&sen.words) {
-        if r.start < text.len() {
-            stated.push((r, Stated::Life));
-        }
+        stated.push((r, Stated::Life));
     }
     for (r, m) in modes(&sen.words) {
-        if r.start < text.len() {
-            stated.push((r, Stated::Mode(m)));
-        }
+        stated.push((r, Stated::Mode(m)));
     }
-    let _ = sen.text;
-    let body_of = |r: &Range<usize>| s.body_range(site, r).start;
+    let positioned = provs.iter().any(|p| p.at.is_some());
     for (span, what) in stated {
-        // A statement from the list introduction is judged with the introduction itself.
-        if s.in_intro(&span) {
+        // Figures of the list introduction are judged with the introduction itself; the
+        // table context only lends cue words.
+        if span.start >= text.len() || s.in_intro(&span) {
             continue;
         }
-        let at = body_of(&span);
-        let mut order: Vec<&Prov> = provs.iter().collect();
-        let positioned = order.iter().any(|p| p.at.is_some());
-        order.sort_by_key(|p| p.at.map_or(usize::MAX, |x| x.abs_diff(at)));
-        let mut verdict = Verdict::Unknown;
-        if positioned {
-            // Nearest citation first; a consistent reading with any provision counts.
-            for p in &order {
-                match judge(&sen, cues, &what, &span, &facts[p.page]) {
-                    Verdict::Unknown => continue,
-                    Verdict::Consistent => {
-                        verdict = Verdict::Consistent;
-                        break;
-                    }
-                    Verdict::Mismatch(k) => {
-                        if matches!(verdict, Verdict::Unknown) {
-                            verdict = Verdict::Mismatch(p.page * 1_000 + k);
-                        }
-                        // Keep looking only for a provision cited just as near.
-                        break;
-                    }
-                }
-            }
+        let at = s.body_range(site, &span).start;
+        let fig_clause = sen
+            .words
+            .clause
+            .get(sen.words.index_of(&span).start)
+            .copied();
+        // A provision cited in the sentence counts for figures of its own clause; a sentence
+        // that cites none inherits its paragraph's (all alike).
+        let mut order: Vec<&Prov> = if positioned {
+            provs
+                .iter()
+                .zip(&prov_clause)
+                .filter(|(p, c)| p.at.is_some() && **c == fig_clause)
+                .map(|(p, _)| p)
+                .collect()
         } else {
-            let mut mism = None;
-            for p in &order {
-                match judge(&sen, cues, &what, &span, &facts[p.page]) {
-                    Verdict::Unknown => {}
-                    Verdict::Consistent => {
-                        mism = None;
-                        verdict = Verdict::Consistent;
+            provs.iter().collect()
+        };
+        order.sort_by_key(|p| p.at.map_or(usize::MAX, |x| x.abs_diff(at)));
+        let mut verdict: Option<(usize, usize)> = None;
+        let mut consistent = false;
+        for p in &order {
+            match judge(&sen, cues, &what, &span, &facts[p.page], own) {
+                Verdict::Unknown => continue,
+                Verdict::Consistent => {
+                    consistent = true;
+                    break;
+                }
+                Verdict::Mismatch(k) => {
+                    verdict.get_or_insert((p.page, k));
+                    // The nearest cited provision decides; inherited ones are all tried.
+                    if positioned {
                         break;
                     }
-                    Verdict::Mismatch(k) => {
-                        mism.get_or_insert(p.page * 1_000 + k);
-                    }
                 }
-            }
-            if let Some(m) = mism {
-                verdict = Verdict::Mismatch(m);
             }
         }
-        if let Verdict::Mismatch(code) = verdict {
-            let (page, k) = (code / 1_000, code % 1_000);
-            let fact = facts[page][k].clone();
-            let mut stated = what.text();
-            if let Stated::Duration(q) = &what
-                && fact.kind == FactKind::TimeLimit
-                && q.bound == Bound::AtMost
-            {
-                stated = quantity_text(q);
-            }
+        if consistent {
+            continue;
+        }
+        if let Some((page, k)) = verdict {
             out.push(Mismatch {
                 statement: idx,
                 span,
-                stated,
-                fact,
+                stated: what.text(),
+                fact: facts[page][k].clone(),
             });
         }
     }

@@ -31,7 +31,7 @@ const MIN_WORDS: u16 = 4;
 /// Fewest words for a passage to count as a duplicate.
 pub const MIN_PASSAGE_WORDS: u32 = 20;
 /// Exact Jaccard similarity of sentence shingles for an edited copy.
-const SENTENCE_JACCARD: f64 = 0.6;
+const SENTENCE_JACCARD: f64 = 0.5;
 /// Exact Jaccard similarity of passage shingles for a near-identical passage.
 const PASSAGE_JACCARD: f64 = 0.7;
 
@@ -154,8 +154,15 @@ impl Pairing<'_> {
     fn drift(&self, li: u32, ei: u32, same_skeleton: bool) -> Option<Drift> {
         let (site, st) = (self.site, self.st);
         let (l, e) = (&st.items[li as usize], &st.items[ei as usize]);
+        // Copies for different jurisdictions may differ. Audiences matter only where the
+        // sentence addresses the reader (an imperative on a call handlers' page and one on
+        // a supervisors' page are different instructions); a named actor is the same actor
+        // whoever reads the page.
+        let (sl, se) = (&st.scopes[l.scope as usize], &st.scopes[e.scope as usize]);
+        let readers = |s: &Statement| s.directive.as_ref().is_some_and(|d| d.actor.is_none());
         if l.file == e.file
-            || !st.scopes[l.scope as usize].overlaps(&st.scopes[e.scope as usize])
+            || !sl.same_place(se)
+            || (readers(l) && readers(e) && !sl.overlaps(se))
             || directive_conflict(st, l, e)
         {
             return None;
@@ -389,9 +396,10 @@ fn drift(p: &Pairing) -> Vec<Drift> {
                     return None;
                 }
                 let (a, b) = (content_words(&x.text(p.site)), content_words(&y.text(p.site)));
+                // Lightly edited: at most two words, or two in five, changed.
                 let diff = a.symmetric_difference(&b).count();
-                let allowed = if a.len().max(b.len()) < 8 { 1 } else { 2 };
-                if diff > allowed {
+                let union = a.union(&b).count();
+                if diff > 2.max((union * 2).div_ceil(5)) {
                     return None;
                 }
                 p.drift(*l, e, false)

@@ -51,6 +51,11 @@ impl Scope {
             && lists_overlap(&self.audience, &other.audience)
     }
 
+    /// Whether two statements can apply in the same place (jurisdictions only).
+    pub fn same_place(&self, other: &Scope) -> bool {
+        lists_overlap(&self.jurisdictions, &other.jurisdictions)
+    }
+
     fn union(&mut self, other: &Scope) {
         // "Any" absorbs everything.
         for (mine, theirs) in [
@@ -293,14 +298,13 @@ impl Statement {
     }
 }
 
-/// Legal pages (summaries) a body range cites or links to, in text order.
+/// Legal pages (summaries) a body range cites or links to, in text order, with where.
 pub fn provisions_in(site: &Site, page: usize, range: &Range<usize>) -> Vec<(usize, usize)> {
     let doc = &site.docs[page];
     let mut out = Vec::new();
     for (c, t) in doc.citations.iter().zip(&site.citations[page]) {
         if let CitationTarget::Page(i) = *t
-            && c.range.start >= range.start
-            && c.range.end <= range.end
+            && overlaps(&c.range, range)
         {
             out.push((c.range.start, i));
         }
@@ -308,10 +312,9 @@ pub fn provisions_in(site: &Site, page: usize, range: &Range<usize>) -> Vec<(usi
     for (l, t) in doc.links.iter().zip(&site.links[page]) {
         if let LinkTarget::Page { index, .. } = t.target
             && site.pages[index].kind == Kind::Legal
-            && l.range.start >= range.start
-            && l.range.end <= range.end
+            && overlaps(&l.range, range)
         {
-            out.push((l.range.start, index));
+            out.push((l.range.start.max(range.start), index));
         }
     }
     out.sort_unstable();
@@ -322,14 +325,17 @@ pub fn provisions_in(site: &Site, page: usize, range: &Range<usize>) -> Vec<(usi
 /// legal summary.
 pub fn cites_law(site: &Site, page: usize, range: &Range<usize>) -> bool {
     let doc = &site.docs[page];
-    doc.citations
-        .iter()
-        .any(|c| c.range.start >= range.start && c.range.end <= range.end)
+    doc.citations.iter().any(|c| overlaps(&c.range, range))
         || doc.links.iter().zip(&site.links[page]).any(|(l, t)| {
             matches!(t.target, LinkTarget::Page { index, .. } if site.pages[index].kind == Kind::Legal)
-                && l.range.start >= range.start
-                && l.range.end <= range.end
+                && overlaps(&l.range, range)
         })
+}
+
+/// Whether two body ranges share a byte (a link's range starts at its `[`, before the text
+/// a sentence span starts at).
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
 }
 
 /// Normalised condition keys of a directive: "if", "where", "when" read alike; hedges
