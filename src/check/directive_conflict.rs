@@ -107,7 +107,11 @@ fn phrase(text: &str, d: &crate::analysis::Directive) -> String {
             .rfind([',', ';', ':'])
             .map_or(0, |i| i + 1)
     };
-    let t = text[start..].trim();
+    // Up to the end of the directive's clause: a reason given after a comma is left out.
+    let end = text[d.modal_span.end.max(start)..]
+        .find([',', ';', ':', '('])
+        .map_or(text.len(), |i| d.modal_span.end.max(start) + i);
+    let t = text[start..end].trim();
     let t = t.trim_end_matches(['.', ';', ':']);
     if t.chars().count() > 80 {
         let cut: String = t.chars().take(77).collect();

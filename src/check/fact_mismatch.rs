@@ -447,9 +447,11 @@ struct Words {
     clause: Vec<u32>,
 }
 
+/// Conjunctions that can start a clause about something else after a comma ("…, and the
+/// either-way offences have no time limit"); "so", "which" and "because" go on about the
+/// same subject.
 const CLAUSE_CONJ: &[&str] = &[
-    "and", "but", "while", "whilst", "whereas", "although", "though", "so", "which", "or",
-    "because", "whereupon",
+    "and", "but", "while", "whilst", "whereas", "although", "though", "or", "whereupon",
 ];
 
 fn words(text: &str) -> Words {
@@ -628,6 +630,17 @@ impl Cues {
             in_force: phrases(IN_FORCE),
         }
     }
+}
+
+/// Whether a clause speaks of a class of offences rather than one provision.
+fn class_clause(text: &str, w: &Words, clause: Option<u32>) -> bool {
+    w.spans.iter().zip(&w.clause).any(|(r, c)| {
+        Some(*c) == clause
+            && matches!(
+                text[r.clone()].to_lowercase().as_str(),
+                "offences" | "crimes" | "charges"
+            )
+    })
 }
 
 /// Statements of modes of trial, by phrase.
@@ -1076,15 +1089,29 @@ fn statement(
             .clause
             .get(sen.words.index_of(&span).start)
             .copied();
-        // A provision cited in the sentence counts for figures of its own clause; a sentence
-        // that cites none inherits its paragraph's (all alike).
+        // A provision cited in the sentence counts for figures of its own clause, or of a
+        // later clause that goes on about it; a clause about a class of offences ("the
+        // either-way offences have no time limit") is not about the provision cited before
+        // it. A sentence that cites none inherits its paragraph's (all alike).
         let mut order: Vec<&Prov> = if positioned {
-            provs
+            let in_clause: Vec<&Prov> = provs
                 .iter()
                 .zip(&prov_clause)
                 .filter(|(p, c)| p.at.is_some() && **c == fig_clause)
                 .map(|(p, _)| p)
-                .collect()
+                .collect();
+            if !in_clause.is_empty() {
+                in_clause
+            } else if class_clause(&full, &sen.words, fig_clause) {
+                Vec::new()
+            } else {
+                provs
+                    .iter()
+                    .zip(&prov_clause)
+                    .filter(|(p, c)| p.at.is_some() && c.is_some() && **c < fig_clause)
+                    .map(|(p, _)| p)
+                    .collect()
+            }
         } else {
             provs.iter().collect()
         };

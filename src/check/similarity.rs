@@ -209,8 +209,20 @@ impl Pairing<'_> {
                     .collect()
             };
             let (lf, ef) = (figs(&lk), figs(&ek));
-            if lf.len() != ef.len() || lf.is_empty() {
+            if lf.len() != ef.len() {
                 return None;
+            }
+            // must vs should on the same action.
+            if let (Some(a), Some(b)) = (&l.directive, &e.directive)
+                && Modal::diverges(a.modal, b.modal)
+                && super::statements::same_action(a, b)
+            {
+                diffs.push(Difference {
+                    here: Some(a.modal_span.clone()),
+                    here_text: format!("“{}”", &lt[a.modal_span.clone()]),
+                    there: Some(b.modal_span.clone()),
+                    there_text: format!("“{}”", &et[b.modal_span.clone()]),
+                });
             }
             for ((ra, a), (rb, b)) in lf.iter().zip(&ef) {
                 let same = match (a, b) {
