@@ -127,6 +127,13 @@ fn slot_text(text: &str, span: &Option<Range<usize>>, v: &SlotValue) -> String {
     }
 }
 
+/// What drift detection needs of one statement.
+struct Side {
+    text: String,
+    skeleton: Skeleton,
+    subject: BTreeSet<usize>,
+}
+
 struct Pairing<'a> {
     site: &'a Site,
     st: &'a Statements,
@@ -151,7 +158,25 @@ impl Pairing<'_> {
     }
 
     /// The drift between a later and an earlier statement, if they are drifted copies.
-    fn drift(&self, li: u32, ei: u32, same_skeleton: bool) -> Option<Drift> {
+    /// The later side's text, skeleton and subject, computed once per later statement.
+    fn side(&self, i: u32) -> Side {
+        let s = &self.st.items[i as usize];
+        let text = s.text(self.site);
+        let skeleton = crate::analysis::skeleton::skeleton(&text);
+        Side {
+            subject: subject(self.site, s),
+            text,
+            skeleton,
+        }
+    }
+
+    fn drift(
+        &self,
+        li: u32,
+        ei: u32,
+        same_skeleton: bool,
+        later: &mut Option<Side>,
+    ) -> Option<Drift> {
         let (site, st) = (self.site, self.st);
         let (l, e) = (&st.items[li as usize], &st.items[ei as usize]);
         // Copies for different jurisdictions may differ. Audiences matter only where the
@@ -167,18 +192,22 @@ impl Pairing<'_> {
         {
             return None;
         }
-        let (lt, et) = (l.text(site), e.text(site));
-        let (lk, ek) = (
-            crate::analysis::skeleton::skeleton(&lt),
-            crate::analysis::skeleton::skeleton(&et),
-        );
-        let (ls, es) = (subject(site, l), subject(site, e));
-        if !ls.is_empty() && !es.is_empty() && ls.is_disjoint(&es) {
+        let Side {
+            text: lt,
+            skeleton: lk,
+            subject: ls,
+        } = later.get_or_insert_with(|| self.side(li));
+        let Side {
+            text: et,
+            skeleton: ek,
+            subject: es,
+        } = &self.side(ei);
+        if !ls.is_empty() && !es.is_empty() && ls.is_disjoint(es) {
             return None;
         }
+        let _ = site;
         let mut diffs = Vec::new();
         let mut modal_only = true;
-        let mut figure_count = 0;
         if same_skeleton {
             let idx = lk.differing_slots(&ek)?;
             for i in idx {
@@ -188,9 +217,6 @@ impl Pairing<'_> {
                 }
                 if !matches!(a.value, SlotValue::Modal(_)) {
                     modal_only = false;
-                }
-                if matches!(a.value, SlotValue::Quantity(_) | SlotValue::Date(_)) {
-                    figure_count += 1;
                 }
                 diffs.push(Difference {
                     here: a.span.clone(),
@@ -208,7 +234,7 @@ impl Pairing<'_> {
                     .filter_map(|s| s.span.clone().map(|r| (r, s.value.clone())))
                     .collect()
             };
-            let (lf, ef) = (figs(&lk), figs(&ek));
+            let (lf, ef) = (figs(lk), figs(ek));
             if lf.len() != ef.len() {
                 return None;
             }
@@ -239,7 +265,6 @@ impl Pairing<'_> {
                     continue;
                 }
                 modal_only = false;
-                figure_count += 1;
                 diffs.push(Difference {
                     here: Some(ra.clone()),
                     here_text: slot_text(&lt, &Some(ra.clone()), a),
@@ -251,7 +276,6 @@ impl Pairing<'_> {
         if diffs.is_empty() {
             return None;
         }
-        let _ = figure_count;
         let divergence = modal_only
             && matches!((&l.directive, &e.directive), (Some(a), Some(b)) if Modal::diverges(a.modal, b.modal));
         Some(Drift {
@@ -360,7 +384,10 @@ fn drift(p: &Pairing) -> Vec<Drift> {
     }
     let mut found: Vec<Option<Drift>> = tasks
         .par_iter()
-        .map(|(l, es)| es.iter().find_map(|&e| p.drift(*l, e, true)))
+        .map(|(l, es)| {
+            let mut later = None;
+            es.iter().find_map(|&e| p.drift(*l, e, true, &mut later))
+        })
         .collect();
     let mut paired: BTreeSet<u32> = found.iter().flatten().map(|d| d.later).collect();
 
@@ -401,6 +428,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
     let extra: Vec<Option<Drift>> = lsh_tasks
         .par_iter()
         .map(|(l, es)| {
+            let mut later = None;
             es.iter().find_map(|&e| {
                 let (x, y) = (&st.items[*l as usize], &st.items[e as usize]);
                 let j = minhash::jaccard(x.shingles.as_deref()?, y.shingles.as_deref()?);
@@ -414,7 +442,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
                 if diff > 2.max((union * 2).div_ceil(5)) {
                     return None;
                 }
-                p.drift(*l, e, false)
+                p.drift(*l, e, false, &mut later)
             })
         })
         .collect();

@@ -486,11 +486,12 @@ impl Work<'_> {
                 scope = self.snippet_scope.get(&key).copied().unwrap_or(scope);
             }
             let passage = passages.len() as u32;
+            let mut slot_keys: Vec<String> = Vec::new();
             for b in blocks.clone() {
                 if quoted[b] || doc.blocks[b].kind == BlockKind::Heading {
                     continue;
                 }
-                self.sentences(pi, b, scope, snippet, passage, &mut items);
+                self.sentences(pi, b, scope, snippet, passage, &mut items, &mut slot_keys);
             }
             let mut text = String::new();
             let mut words = 0u32;
@@ -502,7 +503,10 @@ impl Work<'_> {
                 text.push_str(t);
                 words += t.split_whitespace().count() as u32;
             }
-            let figures = passage_figures(&text);
+            slot_keys.sort_unstable();
+            let mut h = Fnv::new();
+            slot_keys.iter().for_each(|k| h.write_str(k));
+            let figures = h.finish();
             let start = doc.blocks[first].range.start;
             let end = doc.blocks[bi - 1].range.end;
             let Some((file, range)) = page.body.locate(&(start..end)) else {
@@ -527,6 +531,7 @@ impl Work<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn sentences(
         &self,
         pi: usize,
@@ -535,6 +540,7 @@ impl Work<'_> {
         snippet: bool,
         passage: u32,
         out: &mut Vec<Statement>,
+        slot_keys: &mut Vec<String>,
     ) {
         let site = self.site;
         let doc = &site.docs[pi];
@@ -560,6 +566,12 @@ impl Work<'_> {
             let a = analysis::analyse_sentence(&text, &self.expander, SENTENCE_SHINGLE, |sk| {
                 can_drift(sk)
             });
+            // The passage's figures, modals and negations, for telling copies from drift.
+            for sl in &a.skeleton.slots {
+                if !matches!(sl.value, analysis::SlotValue::Polarity { negated: false }) {
+                    slot_keys.push(sl.key());
+                }
+            }
             let body = block.body_range(&span);
             let Some((file, range)) = site.pages[pi].body.locate(&body) else {
                 continue;
@@ -596,26 +608,6 @@ fn can_drift(sk: &Skeleton) -> bool {
                 analysis::SlotValue::Polarity { negated: true }
             )
         })
-}
-
-/// Hash of the sorted slot values of every sentence of a passage.
-fn passage_figures(text: &str) -> u64 {
-    let mut keys: Vec<String> = Vec::new();
-    for r in analysis::sentences::split(text) {
-        let sk = analysis::skeleton::skeleton(&text[r]);
-        for s in &sk.slots {
-            if matches!(s.value, analysis::SlotValue::Polarity { negated: false }) {
-                continue;
-            }
-            keys.push(s.key());
-        }
-    }
-    keys.sort();
-    let mut h = Fnv::new();
-    for k in &keys {
-        h.write_str(k);
-    }
-    h.finish()
 }
 
 impl Statements {
