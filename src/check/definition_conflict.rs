@@ -123,7 +123,10 @@ struct Def {
 
 impl Def {
     fn order_key<'a>(&self, site: &'a Site) -> (&'a str, usize) {
-        (site.sources.get(self.file).display.as_str(), self.range.start)
+        (
+            site.sources.get(self.file).display.as_str(),
+            self.range.start,
+        )
     }
 }
 
@@ -176,10 +179,12 @@ fn normalise_term(t: &str) -> String {
         .trim_matches(|c: char| matches!(c, '"' | '\'' | '“' | '”' | '‘' | '’' | '*' | '_' | '`'));
     let lower = t.to_lowercase();
     let mut words: Vec<&str> = lower.split_whitespace().collect();
-    while words
-        .first()
-        .is_some_and(|w| matches!(*w, "a" | "an" | "the" | "term" | "abbreviation" | "phrase" | "word"))
-    {
+    while words.first().is_some_and(|w| {
+        matches!(
+            *w,
+            "a" | "an" | "the" | "term" | "abbreviation" | "phrase" | "word"
+        )
+    }) {
         words.remove(0);
     }
     words
@@ -224,9 +229,10 @@ impl Glossary {
                 .copied()
                 .or_else(|| self.terms.get(&normalise_term(s)).copied())
         };
-        let found = lookup(bare)
-            .or_else(|| abbr.and_then(lookup))
-            .or_else(|| bare.strip_suffix('s').and_then(|s| site.abbreviations.get(s).copied()));
+        let found = lookup(bare).or_else(|| abbr.and_then(lookup)).or_else(|| {
+            bare.strip_suffix('s')
+                .and_then(|s| site.abbreviations.get(s).copied())
+        });
         match found {
             Some(g) => (format!("g:{g}"), Some(g)),
             None => (format!("t:{}", normalise_term(main)), None),
@@ -241,6 +247,18 @@ const PRONOUNS: &[&str] = &[
 
 /// An inline definition in a sentence: (term, verb, definition start).
 fn inline(text: &str) -> Option<(Range<usize>, &'static str, usize)> {
+    // Most sentences define nothing: look for the verbs before lower-casing anything.
+    const HINTS: &[&str] = &[
+        " means ",
+        " defined as ",
+        " refers to ",
+        " stands for ",
+        "urpose",
+        " guidance,",
+    ];
+    if !HINTS.iter().any(|h| text.contains(h)) {
+        return None;
+    }
     let lower = text.to_lowercase();
     // "For the purposes of this guidance, X is …" / "In this guidance, X means …".
     let mut from = 0;
@@ -270,10 +288,11 @@ fn inline(text: &str) -> Option<(Range<usize>, &'static str, usize)> {
             }
         }
     }
-    if best.is_none() && from > 0 {
-        if let Some(i) = lower[from..].find(" is ") {
-            best = Some((from + i, "is", 4));
-        }
+    if best.is_none()
+        && from > 0
+        && let Some(i) = lower[from..].find(" is ")
+    {
+        best = Some((from + i, "is", 4));
     }
     let (at, name, len) = best?;
     let term_text = &text[from..at];
@@ -462,10 +481,22 @@ mod tests {
             file: FileId(0),
             range: 0..0,
         };
-        assert!(agree(&d("A civil order protecting victims."), &d("a civil order protecting victims")));
-        assert!(agree(&d("A civil order."), &d("A civil order made by a magistrates' court.")));
+        assert!(agree(
+            &d("A civil order protecting victims."),
+            &d("a civil order protecting victims")
+        ));
+        assert!(agree(
+            &d("A civil order."),
+            &d("A civil order made by a magistrates' court.")
+        ));
         assert!(!agree(&d("A civil order."), &d("A criminal order.")));
-        assert!(!agree(&d("An order lasting 2 years."), &d("An order lasting 5 years.")));
-        assert!(!agree(&d("An order made on conviction."), &d("An order not made on conviction.")));
+        assert!(!agree(
+            &d("An order lasting 2 years."),
+            &d("An order lasting 5 years.")
+        ));
+        assert!(!agree(
+            &d("An order made on conviction."),
+            &d("An order not made on conviction.")
+        ));
     }
 }

@@ -37,7 +37,10 @@ impl Check for DuplicatePassage {
         let site = cx.site;
         let st = cx.statements();
         for d in &cx.similar().duplicates {
-            let (l, e) = (&st.passages[d.later as usize], &st.passages[d.earlier as usize]);
+            let (l, e) = (
+                &st.passages[d.later as usize],
+                &st.passages[d.earlier as usize],
+            );
             let other = &site.sources.get(e.file).display;
             let how = if d.similarity >= 0.999 {
                 "repeats"

@@ -248,7 +248,10 @@ fn canon_facts(site: &Site, pi: usize) -> Vec<CanonFact> {
             let (kind, label) = if k == "indictment" {
                 (FactKind::MaxIndictment, "maximum penalty on indictment")
             } else {
-                (FactKind::MaxSummary, "maximum penalty on summary conviction")
+                (
+                    FactKind::MaxSummary,
+                    "maximum penalty on summary conviction",
+                )
             };
             push_fact(&mut out, kind, label.to_string(), f);
         }
@@ -451,7 +454,15 @@ struct Words {
 /// either-way offences have no time limit"); "so", "which" and "because" go on about the
 /// same subject.
 const CLAUSE_CONJ: &[&str] = &[
-    "and", "but", "while", "whilst", "whereas", "although", "though", "or", "whereupon",
+    "and",
+    "but",
+    "while",
+    "whilst",
+    "whereas",
+    "although",
+    "though",
+    "or",
+    "whereupon",
 ];
 
 fn words(text: &str) -> Words {
@@ -518,20 +529,8 @@ impl Words {
 
 /// Cue words, as Porter2 stems.
 const PENALTY: &[&str] = &[
-    "maximum",
-    "max",
-    "penalti",
-    "sentenc",
-    "imprison",
-    "custodi",
-    "custod",
-    "prison",
-    "jail",
-    "gaol",
-    "punish",
-    "liabl",
-    "carri",
-    "life",
+    "maximum", "max", "penalti", "sentenc", "imprison", "custodi", "custod", "prison", "jail",
+    "gaol", "punish", "liabl", "carri", "life",
 ];
 const INDICTMENT: &[&str] = &["indict", "crown"];
 const SUMMARY: &[&str] = &["summari", "summarili", "magistr"];
@@ -557,22 +556,8 @@ const IN_FORCE: &[&[&str]] = &[
 ];
 /// Words that put a sentence in the past.
 const PAST: &[&str] = &[
-    "previous",
-    "formerli",
-    "origin",
-    "former",
-    "prior",
-    "rais",
-    "increas",
-    "doubl",
-    "reduc",
-    "lower",
-    "halv",
-    "chang",
-    "amend",
-    "replac",
-    "extend",
-    "histor",
+    "previous", "formerli", "origin", "former", "prior", "rais", "increas", "doubl", "reduc",
+    "lower", "halv", "chang", "amend", "replac", "extend", "histor",
 ];
 /// Words that put a sentence in the past when it also gives a date.
 const PAST_WITH_DATE: &[&str] = &["was", "were", "befor", "until", "had", "between"];
@@ -590,10 +575,8 @@ fn cue_distance(w: &Words, fig: &Range<usize>, phrases: &[Vec<String>]) -> Optio
             // A cue inside the figure itself ("3 years" as an `about` phrase) counts.
             let d = if end <= fig.start {
                 fig.start - end
-            } else if i >= fig.end {
-                i - fig.end
             } else {
-                0
+                i.saturating_sub(fig.end)
             };
             best = Some(best.map_or(d, |b: usize| b.min(d)));
         }
@@ -668,7 +651,14 @@ fn modes(w: &Words) -> Vec<(Range<usize>, ModeOfTrial)> {
         let predicate = (i.saturating_sub(3)..i).any(|k| {
             matches!(
                 s(k),
-                "is" | "are" | "was" | "were" | "remain" | "becam" | "becom" | "be" | "been"
+                "is" | "are"
+                    | "was"
+                    | "were"
+                    | "remain"
+                    | "becam"
+                    | "becom"
+                    | "be"
+                    | "been"
                     | "triabl"
             )
         });
@@ -691,8 +681,7 @@ fn no_limits(w: &Words) -> Vec<Range<usize>> {
         }
         // Up to three words ("statutory", "subject to any") before "time limit".
         for j in i + 1..(i + 5).min(w.stems.len()) {
-            if w.stems[j] == "time" && w.stems.get(j + 1).is_some_and(|x| x.starts_with("limit"))
-            {
+            if w.stems[j] == "time" && w.stems.get(j + 1).is_some_and(|x| x.starts_with("limit")) {
                 out.push(w.spans[i].start..w.spans[j + 1].end);
                 break;
             }
@@ -845,10 +834,7 @@ fn provisions(site: &Site, s: &Statement) -> Vec<Prov> {
         .full_body_ranges(site)
         .iter()
         .flat_map(|r| provisions_in(site, pi, r))
-        .map(|(at, page)| Prov {
-            page,
-            at: Some(at),
-        })
+        .map(|(at, page)| Prov { page, at: Some(at) })
         .collect();
     let valid = |v: Vec<Prov>| -> Vec<Prov> { v.into_iter().filter(|p| p.page != pi).collect() };
     let own = valid(own);
@@ -1042,10 +1028,7 @@ fn statement(
         let i = word_body.iter().position(|&b| b >= body)?;
         words.clause.get(i).copied()
     };
-    let prov_clause: Vec<Option<u32>> = provs
-        .iter()
-        .map(|p| p.at.and_then(&clause_at))
-        .collect();
+    let prov_clause: Vec<Option<u32>> = provs.iter().map(|p| p.at.and_then(&clause_at)).collect();
     let sen = Sentence {
         words,
         dates,
@@ -1155,7 +1138,9 @@ mod tests {
 
     #[test]
     fn clauses_split_at_semicolons_and_conjunctions() {
-        let w = words("On indictment the maximum is 10 years, and officers should review it; summarily 12 months.");
+        let w = words(
+            "On indictment the maximum is 10 years, and officers should review it; summarily 12 months.",
+        );
         let c: Vec<u32> = w.clause.clone();
         assert_eq!(c.first(), Some(&0));
         assert!(c.contains(&1) && c.contains(&2));
@@ -1163,7 +1148,9 @@ mod tests {
 
     #[test]
     fn modes_and_limits_are_read() {
-        let w = words("Stalking under s.2A is summary only and s.4A is triable either way; there is no statutory time limit.");
+        let w = words(
+            "Stalking under s.2A is summary only and s.4A is triable either way; there is no statutory time limit.",
+        );
         let m: Vec<ModeOfTrial> = modes(&w).into_iter().map(|x| x.1).collect();
         assert_eq!(m, [ModeOfTrial::Summary, ModeOfTrial::EitherWay]);
         assert_eq!(no_limits(&w).len(), 1);

@@ -58,7 +58,10 @@ impl Check for MustWithoutBasis {
             if !uses.iter().any(|&(p, _)| is_guidance(site, p as usize)) {
                 continue;
             }
-            if uses.iter().any(|&(p, b)| has_basis(site, st, p as usize, b as usize)) {
+            if uses
+                .iter()
+                .any(|&(p, b)| has_basis(site, st, p as usize, b as usize))
+            {
                 continue;
             }
             let (file, range) = s.locate(site, &d.modal_span);
@@ -162,7 +165,10 @@ mod tests {
         assert_eq!(explicit("must").as_deref(), Some("must"));
         assert_eq!(explicit("must not").as_deref(), Some("must not"));
         assert_eq!(explicit("Shall").as_deref(), Some("shall"));
-        assert_eq!(explicit("are required to").as_deref(), Some("are required to"));
+        assert_eq!(
+            explicit("are required to").as_deref(),
+            Some("are required to")
+        );
         assert_eq!(explicit("always"), None);
         assert_eq!(explicit("Record"), None);
         assert_eq!(explicit("has to"), None);

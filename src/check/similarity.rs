@@ -209,7 +209,7 @@ impl Pairing<'_> {
         let mut diffs = Vec::new();
         let mut modal_only = true;
         if same_skeleton {
-            let idx = lk.differing_slots(&ek)?;
+            let idx = lk.differing_slots(ek)?;
             for i in idx {
                 let (a, b) = (&lk.slots[i], &ek.slots[i]);
                 if !self.keep(li, l, a.span.as_ref(), ei, e, b.span.as_ref())? {
@@ -220,9 +220,9 @@ impl Pairing<'_> {
                 }
                 diffs.push(Difference {
                     here: a.span.clone(),
-                    here_text: slot_text(&lt, &a.span, &a.value),
+                    here_text: slot_text(lt, &a.span, &a.value),
                     there: b.span.clone(),
-                    there_text: slot_text(&et, &b.span, &b.value),
+                    there_text: slot_text(et, &b.span, &b.value),
                 });
             }
         } else {
@@ -267,9 +267,9 @@ impl Pairing<'_> {
                 modal_only = false;
                 diffs.push(Difference {
                     here: Some(ra.clone()),
-                    here_text: slot_text(&lt, &Some(ra.clone()), a),
+                    here_text: slot_text(lt, &Some(ra.clone()), a),
                     there: Some(rb.clone()),
-                    there_text: slot_text(&et, &Some(rb.clone()), b),
+                    there_text: slot_text(et, &Some(rb.clone()), b),
                 });
             }
         }
@@ -308,7 +308,8 @@ impl Pairing<'_> {
         {
             return None;
         }
-        let fm = a.is_some_and(|r| self.mismatched(li, r)) || b.is_some_and(|r| self.mismatched(ei, r));
+        let fm =
+            a.is_some_and(|r| self.mismatched(li, r)) || b.is_some_and(|r| self.mismatched(ei, r));
         Some(!fm)
     }
 }
@@ -319,7 +320,9 @@ pub fn find(cx: &CheckContext) -> Similar {
     let st = cx.statements();
     let mut mismatched: BTreeMap<u32, Vec<Range<usize>>> = BTreeMap::new();
     for m in cx.fact_mismatches() {
-        let Mismatch { statement, span, .. } = m;
+        let Mismatch {
+            statement, span, ..
+        } = m;
         mismatched.entry(*statement).or_default().push(span.clone());
     }
     let cites = site
@@ -435,7 +438,10 @@ fn drift(p: &Pairing) -> Vec<Drift> {
                 if j < SENTENCE_JACCARD {
                     return None;
                 }
-                let (a, b) = (content_words(&x.text(p.site)), content_words(&y.text(p.site)));
+                let (a, b) = (
+                    content_words(&x.text(p.site)),
+                    content_words(&y.text(p.site)),
+                );
                 // Lightly edited: at most two words, or two in five, changed.
                 let diff = a.symmetric_difference(&b).count();
                 let union = a.union(&b).count();
@@ -470,7 +476,12 @@ fn duplicates(st: &Statements) -> Vec<Duplicate> {
     for chunk in eligible.chunks(8_192) {
         let sigs: Vec<(u32, minhash::Signature)> = chunk
             .par_iter()
-            .map(|&i| (i, hasher.signature_of_shingles(&st.passages[i as usize].shingles)))
+            .map(|&i| {
+                (
+                    i,
+                    hasher.signature_of_shingles(&st.passages[i as usize].shingles),
+                )
+            })
             .collect();
         for (i, s) in &sigs {
             index.insert(*i, s);

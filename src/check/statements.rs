@@ -545,7 +545,8 @@ impl Work<'_> {
         let site = self.site;
         let doc = &site.docs[pi];
         let block = &doc.blocks[b];
-        let intro = list_intro(doc, b).and_then(|ib| intro_span(&doc.blocks[ib]).map(|r| (ib as u32, r)));
+        let intro =
+            list_intro(doc, b).and_then(|ib| intro_span(&doc.blocks[ib]).map(|r| (ib as u32, r)));
         for (k, span) in analysis::sentences::split(&block.text)
             .into_iter()
             .enumerate()
@@ -602,12 +603,10 @@ impl Work<'_> {
 /// Whether a skeleton has anything that can drift.
 fn can_drift(sk: &Skeleton) -> bool {
     sk.slots.len() > 1
-        || sk.slots.iter().any(|s| {
-            matches!(
-                s.value,
-                analysis::SlotValue::Polarity { negated: true }
-            )
-        })
+        || sk
+            .slots
+            .iter()
+            .any(|s| matches!(s.value, analysis::SlotValue::Polarity { negated: true }))
 }
 
 impl Statements {

@@ -54,7 +54,12 @@ fn consistency(v: &Value) -> Vec<Finding> {
                 .as_array()
                 .map(|r| {
                     r.iter()
-                        .map(|x| (x["file"].as_str().unwrap().into(), x["line"].as_u64().unwrap()))
+                        .map(|x| {
+                            (
+                                x["file"].as_str().unwrap().into(),
+                                x["line"].as_u64().unwrap(),
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default(),
@@ -62,7 +67,15 @@ fn consistency(v: &Value) -> Vec<Finding> {
         .collect()
 }
 
-fn f(check: &str, severity: &str, file: &str, line: u64, column: u64, message: &str, related: &[(&str, u64)]) -> Finding {
+fn f(
+    check: &str,
+    severity: &str,
+    file: &str,
+    line: u64,
+    column: u64,
+    message: &str,
+    related: &[(&str, u64)],
+) -> Finding {
     Finding {
         check: check.into(),
         severity: severity.into(),
@@ -188,7 +201,11 @@ fn must_without_basis_needs_a_citation_nearby() {
     // `legal_basis` in front matter is a basis for the whole page.
     let s = site(&["must-without-basis"]);
     let p = "content/guidance/stalking/recording.md";
-    let text = s.read(p).replacen("applies_to:", "legal_basis: [legislation/pha-1997/s2a]\napplies_to:", 1);
+    let text = s.read(p).replacen(
+        "applies_to:",
+        "legal_basis: [legislation/pha-1997/s2a]\napplies_to:",
+        1,
+    );
     s.write(p, &text);
     let (v, _) = s.check_json(&[]);
     assert_eq!(consistency(&v), []);
@@ -197,7 +214,9 @@ fn must_without_basis_needs_a_citation_nearby() {
 /// Replaces the first occurrence of `from` in a page, returning the 1-based line it is on.
 fn mutate(s: &TestSite, file: &str, from: &str, to: &str) -> u64 {
     let text = s.read(file);
-    let at = text.find(from).unwrap_or_else(|| panic!("{from:?} not in {file}"));
+    let at = text
+        .find(from)
+        .unwrap_or_else(|| panic!("{from:?} not in {file}"));
     s.write(file, &text.replacen(from, to, 1));
     text[..at].matches('\n').count() as u64 + 1
 }
@@ -211,23 +230,77 @@ fn seeded_mutations_are_caught_and_clean_pages_pass() {
     let g = "content/guidance/stalking/";
     // (what, file, from, to, expected check)
     let mutations: &[(&str, &str, &str, &str, &str)] = &[
-        ("must not -> must", "response.md", "Officers must not issue", "Officers must issue", "directive-conflict"),
-        ("should -> should not", "response.md", "Officers should ask the victim", "Officers should not ask the victim", "directive-conflict"),
-        ("changed penalty", "offences.md", "maximum of 10 years'", "maximum of 7 years'", "fact-mismatch"),
-        ("changed time limit", "offences.md", "within 6 months of the last incident", "within 12 months of the last incident", "fact-mismatch"),
-        ("changed notification period", "offences.md", "within three days", "within seven days", "fact-mismatch"),
-        ("changed mode of trial", "offences.md", "is summary only, so", "is triable either way, so", "fact-mismatch"),
-        ("changed definition", "notices.md", "stands for stalking protection order", "stands for stalking prevention order", "definition-conflict"),
-        ("should -> must without a citation", "supervision.md", "Supervisors should review each", "Supervisors must review each", "must-without-basis"),
+        (
+            "must not -> must",
+            "response.md",
+            "Officers must not issue",
+            "Officers must issue",
+            "directive-conflict",
+        ),
+        (
+            "should -> should not",
+            "response.md",
+            "Officers should ask the victim",
+            "Officers should not ask the victim",
+            "directive-conflict",
+        ),
+        (
+            "changed penalty",
+            "offences.md",
+            "maximum of 10 years'",
+            "maximum of 7 years'",
+            "fact-mismatch",
+        ),
+        (
+            "changed time limit",
+            "offences.md",
+            "within 6 months of the last incident",
+            "within 12 months of the last incident",
+            "fact-mismatch",
+        ),
+        (
+            "changed notification period",
+            "offences.md",
+            "within three days",
+            "within seven days",
+            "fact-mismatch",
+        ),
+        (
+            "changed mode of trial",
+            "offences.md",
+            "is summary only, so",
+            "is triable either way, so",
+            "fact-mismatch",
+        ),
+        (
+            "changed definition",
+            "notices.md",
+            "stands for stalking protection order",
+            "stands for stalking prevention order",
+            "definition-conflict",
+        ),
+        (
+            "should -> must without a citation",
+            "supervision.md",
+            "Supervisors should review each",
+            "Supervisors must review each",
+            "must-without-basis",
+        ),
     ];
     for (what, file, from, to, check) in mutations {
         let s = site(&["clean"]);
         let path = format!("{g}{file}");
         let line = mutate(&s, &path, from, to);
         let (v, _) = s.check_json(&[]);
-        let got: Vec<(String, String, u64)> =
-            consistency(&v).into_iter().map(|d| (d.check, d.file, d.line)).collect();
-        assert_eq!(got, [(check.to_string(), path.clone(), line)], "mutation: {what}");
+        let got: Vec<(String, String, u64)> = consistency(&v)
+            .into_iter()
+            .map(|d| (d.check, d.file, d.line))
+            .collect();
+        assert_eq!(
+            got,
+            [(check.to_string(), path.clone(), line)],
+            "mutation: {what}"
+        );
     }
 
     // A copied paragraph with one figure changed, and one copied as it is.
@@ -242,9 +315,15 @@ fn seeded_mutations_are_caught_and_clean_pages_pass() {
         let line = text.lines().count() as u64 + 2;
         s.write(&path, &format!("{text}\n{copy}\n"));
         let (v, _) = s.check_json(&[]);
-        let got: Vec<(String, String, u64)> =
-            consistency(&v).into_iter().map(|d| (d.check, d.file, d.line)).collect();
-        assert_eq!(got, [(check.to_string(), path, line)], "copied paragraph: {check}");
+        let got: Vec<(String, String, u64)> = consistency(&v)
+            .into_iter()
+            .map(|d| (d.check, d.file, d.line))
+            .collect();
+        assert_eq!(
+            got,
+            [(check.to_string(), path, line)],
+            "copied paragraph: {check}"
+        );
     }
 }
 
@@ -261,10 +340,20 @@ fn must_vs_should_on_near_identical_sentences_is_a_warning() {
     let got = consistency(&v);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(
-        (got[0].check.as_str(), got[0].severity.as_str(), got[0].file.as_str()),
+        (
+            got[0].check.as_str(),
+            got[0].severity.as_str(),
+            got[0].file.as_str()
+        ),
         ("numeric-drift", "warning", p)
     );
-    assert!(got[0].message.starts_with("must and should differ: “must” here, “should”"), "{}", got[0].message);
+    assert!(
+        got[0]
+            .message
+            .starts_with("must and should differ: “must” here, “should”"),
+        "{}",
+        got[0].message
+    );
 }
 
 #[test]
@@ -310,7 +399,10 @@ fn explain_prints_what_each_check_does() {
         let text = stdout(&out);
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         assert!(text.starts_with(name), "{text}");
-        assert!(text.contains("Example:") && text.contains("Fix:"), "{name}: {text}");
+        assert!(
+            text.contains("Example:") && text.contains("Fix:"),
+            "{name}: {text}"
+        );
     }
 }
 
