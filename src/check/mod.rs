@@ -267,8 +267,20 @@ pub fn run(cx: &CheckContext) -> Vec<Diagnostic> {
     let cfg = &cx.site.config;
     let enabled = |name: &str| !matches!(cfg.check(name).and_then(|cc| cc.severity), Some(None));
     if STATEMENT_CHECKS.iter().any(|n| enabled(n)) {
+        let t = std::time::Instant::now();
         let _ = cx.statements();
+        eprintln!("TIMING statements {:?} items={} passages={}", t.elapsed(), cx.statements().items.len(), cx.statements().passages.len());
+        let t = std::time::Instant::now();
+        let _ = cx.fact_mismatches();
+        eprintln!("TIMING facts {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let _ = cx.directive_conflicts();
+        eprintln!("TIMING conflicts {:?}", t.elapsed());
+        let t = std::time::Instant::now();
+        let _ = cx.similar();
+        eprintln!("TIMING similar {:?}", t.elapsed());
     }
+    let t0 = std::time::Instant::now();
     let per_check: Vec<Vec<Diagnostic>> = checks
         .par_iter()
         .map(|c| {

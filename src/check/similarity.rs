@@ -34,6 +34,8 @@ pub const MIN_PASSAGE_WORDS: u32 = 20;
 const SENTENCE_JACCARD: f64 = 0.5;
 /// Exact Jaccard similarity of passage shingles for a near-identical passage.
 const PASSAGE_JACCARD: f64 = 0.7;
+/// Earliest LSH candidates tried for each sentence.
+const LSH_CANDIDATES: usize = 8;
 
 /// What differs between two near-identical sentences.
 #[derive(Clone, Debug, PartialEq)]
@@ -170,6 +172,19 @@ impl Pairing<'_> {
         }
     }
 
+    /// Cheap tests first: different files, the same place, and readers of the same page
+    /// kinds for imperatives.
+    fn comparable(&self, l: &Statement, e: &Statement) -> bool {
+        let st = self.st;
+        // Copies for different jurisdictions may differ. Audiences matter only where the
+        // sentence addresses the reader (an imperative on a call handlers' page and one on
+        // a supervisors' page are different instructions); a named actor is the same actor
+        // whoever reads the page.
+        let (sl, se) = (&st.scopes[l.scope as usize], &st.scopes[e.scope as usize]);
+        let readers = |s: &Statement| s.directive.as_ref().is_some_and(|d| d.actor.is_none());
+        l.file != e.file && sl.same_place(se) && !(readers(l) && readers(e) && !sl.overlaps(se))
+    }
+
     fn drift(
         &self,
         li: u32,
@@ -179,17 +194,7 @@ impl Pairing<'_> {
     ) -> Option<Drift> {
         let (site, st) = (self.site, self.st);
         let (l, e) = (&st.items[li as usize], &st.items[ei as usize]);
-        // Copies for different jurisdictions may differ. Audiences matter only where the
-        // sentence addresses the reader (an imperative on a call handlers' page and one on
-        // a supervisors' page are different instructions); a named actor is the same actor
-        // whoever reads the page.
-        let (sl, se) = (&st.scopes[l.scope as usize], &st.scopes[e.scope as usize]);
-        let readers = |s: &Statement| s.directive.as_ref().is_some_and(|d| d.actor.is_none());
-        if l.file == e.file
-            || !sl.same_place(se)
-            || (readers(l) && readers(e) && !sl.overlaps(se))
-            || directive_conflict(st, l, e)
-        {
+        if !self.comparable(l, e) || directive_conflict(st, l, e) {
             return None;
         }
         let Side {
@@ -336,8 +341,12 @@ pub fn find(cx: &CheckContext) -> Similar {
         mismatched,
         cites,
     };
+    let t = std::time::Instant::now();
     let drift = drift(&p);
+    eprintln!("TIMING drift {:?}", t.elapsed());
+    let t = std::time::Instant::now();
     let duplicates = duplicates(st);
+    eprintln!("TIMING dups {:?}", t.elapsed());
     Similar { drift, duplicates }
 }
 
@@ -385,6 +394,8 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         }
         g = h;
     }
+    eprintln!("TIMING drift tasks {} reps {} rows {}", tasks.len(), reps.len(), rows.len());
+    let t = std::time::Instant::now();
     let mut found: Vec<Option<Drift>> = tasks
         .par_iter()
         .map(|(l, es)| {
@@ -393,6 +404,8 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         })
         .collect();
     let mut paired: BTreeSet<u32> = found.iter().flatten().map(|d| d.later).collect();
+    eprintln!("TIMING skeleton drift {:?} found {}", t.elapsed(), paired.len());
+    let t = std::time::Instant::now();
 
     // LSH over representatives with shingles, for lightly edited copies.
     let hasher = MinHasher::new(MinHashConfig::default());
@@ -421,6 +434,8 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         }
         cand.entry(later).or_default().push(earlier);
     }
+    eprintln!("TIMING lsh index+pairs {:?} cand {}", t.elapsed(), cand.len());
+    let t = std::time::Instant::now();
     let lsh_tasks: Vec<(u32, Vec<u32>)> = cand
         .into_iter()
         .map(|(l, mut es)| {
@@ -431,17 +446,22 @@ fn drift(p: &Pairing) -> Vec<Drift> {
     let extra: Vec<Option<Drift>> = lsh_tasks
         .par_iter()
         .map(|(l, es)| {
+            let x = &st.items[*l as usize];
             let mut later = None;
-            es.iter().find_map(|&e| {
-                let (x, y) = (&st.items[*l as usize], &st.items[e as usize]);
+            let mut words: Option<BTreeSet<String>> = None;
+            // The earliest few candidates: a copy edited many times over is reported once.
+            es.iter().take(LSH_CANDIDATES).find_map(|&e| {
+                let y = &st.items[e as usize];
+                // Same figures, modals and negations: nothing drifted.
+                if x.slots == y.slots || !p.comparable(x, y) {
+                    return None;
+                }
                 let j = minhash::jaccard(x.shingles.as_deref()?, y.shingles.as_deref()?);
                 if j < SENTENCE_JACCARD {
                     return None;
                 }
-                let (a, b) = (
-                    content_words(&x.text(p.site)),
-                    content_words(&y.text(p.site)),
-                );
+                let a = words.get_or_insert_with(|| content_words(&x.text(p.site)));
+                let b = content_words(&y.text(p.site));
                 // Lightly edited: at most two words, or two in five, changed.
                 let diff = a.symmetric_difference(&b).count();
                 let union = a.union(&b).count();
@@ -453,6 +473,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         })
         .collect();
     paired.extend(extra.iter().flatten().map(|d| d.later));
+    eprintln!("TIMING lsh verify {:?}", t.elapsed());
     found.extend(extra);
     let mut out: Vec<Drift> = found.into_iter().flatten().collect();
     out.sort_by_key(|d| (st.items[d.later as usize].order, d.earlier));

@@ -109,6 +109,9 @@ pub struct Statement {
     /// Whether the skeleton has a figure, date, modal, antonym or negation: something that
     /// can drift.
     pub can_drift: bool,
+    /// Hash of the skeleton's slot values (figures, dates, modals, antonyms, negation), in
+    /// order: equal for sentences that state the same figures.
+    pub slots: u64,
     /// Shingles, for statements that can drift.
     pub shingles: Option<Box<[u64]>>,
     /// Index of the passage holding it.
@@ -159,6 +162,10 @@ pub struct GlossaryExpander<'a>(pub &'a Site);
 
 impl Expander for GlossaryExpander<'_> {
     fn expand(&self, token: &str) -> Option<String> {
+        // Abbreviations have capitals; most words are looked up for nothing otherwise.
+        if !token.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
         let i = *self.0.abbreviations.get(token)?;
         Some(self.0.glossary[i].term.clone())
     }
@@ -568,11 +575,15 @@ impl Work<'_> {
                 can_drift(sk)
             });
             // The passage's figures, modals and negations, for telling copies from drift.
+            let mut h = Fnv::new();
             for sl in &a.skeleton.slots {
                 if !matches!(sl.value, analysis::SlotValue::Polarity { negated: false }) {
-                    slot_keys.push(sl.key());
+                    let k = sl.key();
+                    h.write_str(&k);
+                    slot_keys.push(k);
                 }
             }
+            let slots = h.finish();
             let body = block.body_range(&span);
             let Some((file, range)) = site.pages[pi].body.locate(&body) else {
                 continue;
@@ -592,6 +603,7 @@ impl Work<'_> {
                 variant: a.skeleton.variant_key(),
                 words,
                 can_drift: can_drift(&a.skeleton),
+                slots,
                 directive: a.directive.map(Box::new),
                 shingles: a.shingles.map(Vec::into_boxed_slice),
                 passage,
