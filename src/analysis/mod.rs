@@ -29,7 +29,9 @@
 //! - [`stem::stem`]`(word) -> String` (Porter2) and [`stem::normalise`] (irregular forms
 //!   first).
 //! - [`analyse`]: classify + skeleton + signature of one sentence in one call (one
-//!   tokenisation and figure scan shared by the three).
+//!   tokenisation and figure scan shared by the three); [`analyse_sentence`]: classify +
+//!   skeleton + figures + shingle word hashes, skipping the classifier for sentences with no
+//!   directive cue ([`minhash::shingles_of_words`] turns the words into shingles).
 //!
 //! Dependency: `rust-stemmers = "1"` (Snowball Porter2 English). Stems are memoised per
 //! thread (at most 50,000 words, then cleared); the memo is never iterated, so it cannot
@@ -64,28 +66,23 @@ pub struct SentenceAnalysis {
 }
 
 /// One sentence analysed for the consistency checks in one tokenisation: the directive, the
-/// skeleton, the figures, and the shingles (only when asked for, as they cost the most).
+/// skeleton, the figures, and the word hashes shingles are made of.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analysed {
     pub directive: Option<Directive>,
     pub skeleton: Skeleton,
     pub figures: Figures,
-    /// Sorted, deduplicated `shingle`-word shingle hashes (see [`minhash::shingles`]).
-    pub shingles: Option<Vec<u64>>,
+    /// Hashes of the normalised content words (figures as one placeholder), in order: give
+    /// them to [`minhash::shingles_of_words`] for this sentence's shingles, or join several
+    /// sentences' words for a passage's.
+    pub words: Vec<u64>,
 }
 
-/// Classifies and skeletonises a sentence; `shingle` words per shingle when `Some`, computed
-/// only when `want_shingles` says so given the skeleton (so callers can skip sentences that
-/// cannot drift).
-pub fn analyse_sentence(
-    sentence: &str,
-    expander: &dyn Expander,
-    shingle: usize,
-    want_shingles: impl FnOnce(&Skeleton) -> bool,
-) -> Analysed {
+/// Classifies, skeletonises and hashes the words of a sentence.
+pub fn analyse_sentence(sentence: &str, expander: &dyn Expander) -> Analysed {
     let prep = quantities::Prepared::new(sentence);
     let skeleton = skeleton::skeleton_prepared(&prep);
-    let shingles = want_shingles(&skeleton).then(|| minhash::shingles_prepared(&prep, shingle));
+    let words = minhash::shingle_words(&prep);
     let directive = if may_be_directive(&prep) {
         directives::classify_prepared(sentence, &prep, expander)
     } else {
@@ -94,7 +91,7 @@ pub fn analyse_sentence(
     Analysed {
         directive,
         skeleton,
-        shingles,
+        words,
         figures: prep.figures,
     }
 }
@@ -373,7 +370,7 @@ mod tests {
             .map(String::from),
         );
         for t in &texts {
-            let a = analyse_sentence(t, &NoExpansion, 2, |_| false);
+            let a = analyse_sentence(t, &NoExpansion);
             assert_eq!(a.directive, directives::classify(t), "{t:?}");
         }
     }

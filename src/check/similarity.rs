@@ -343,10 +343,10 @@ pub fn find(cx: &CheckContext) -> Similar {
     };
     let t = std::time::Instant::now();
     let drift = drift(&p);
-    eprintln!("TIMING drift {:?}", t.elapsed());
+    eprintln!("TIMING cpu={} drift {:?}", crate::check::cpu_ms(), t.elapsed());
     let t = std::time::Instant::now();
     let duplicates = duplicates(st);
-    eprintln!("TIMING dups {:?}", t.elapsed());
+    eprintln!("TIMING cpu={} dups {:?}", crate::check::cpu_ms(), t.elapsed());
     Similar { drift, duplicates }
 }
 
@@ -394,7 +394,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         }
         g = h;
     }
-    eprintln!("TIMING drift tasks {} reps {} rows {}", tasks.len(), reps.len(), rows.len());
+    eprintln!("TIMING cpu={} drift tasks {} reps {} rows {}", crate::check::cpu_ms(), tasks.len(), reps.len(), rows.len());
     let t = std::time::Instant::now();
     let mut found: Vec<Option<Drift>> = tasks
         .par_iter()
@@ -404,7 +404,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         })
         .collect();
     let mut paired: BTreeSet<u32> = found.iter().flatten().map(|d| d.later).collect();
-    eprintln!("TIMING skeleton drift {:?} found {}", t.elapsed(), paired.len());
+    eprintln!("TIMING cpu={} skeleton drift {:?} found {}", crate::check::cpu_ms(), t.elapsed(), paired.len());
     let t = std::time::Instant::now();
 
     // LSH over representatives with shingles, for lightly edited copies.
@@ -434,7 +434,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         }
         cand.entry(later).or_default().push(earlier);
     }
-    eprintln!("TIMING lsh index+pairs {:?} cand {}", t.elapsed(), cand.len());
+    eprintln!("TIMING cpu={} lsh index+pairs {:?} cand {}", crate::check::cpu_ms(), t.elapsed(), cand.len());
     let t = std::time::Instant::now();
     let lsh_tasks: Vec<(u32, Vec<u32>)> = cand
         .into_iter()
@@ -473,7 +473,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         })
         .collect();
     paired.extend(extra.iter().flatten().map(|d| d.later));
-    eprintln!("TIMING lsh verify {:?}", t.elapsed());
+    eprintln!("TIMING cpu={} lsh verify {:?}", crate::check::cpu_ms(), t.elapsed());
     found.extend(extra);
     let mut out: Vec<Drift> = found.into_iter().flatten().collect();
     out.sort_by_key(|d| (st.items[d.later as usize].order, d.earlier));

@@ -494,22 +494,26 @@ impl Work<'_> {
             }
             let passage = passages.len() as u32;
             let mut slot_keys: Vec<String> = Vec::new();
+            let mut words_of_passage: Vec<u64> = Vec::new();
             for b in blocks.clone() {
                 if quoted[b] || doc.blocks[b].kind == BlockKind::Heading {
                     continue;
                 }
-                self.sentences(pi, b, scope, snippet, passage, &mut items, &mut slot_keys);
+                self.sentences(
+                    pi,
+                    b,
+                    scope,
+                    snippet,
+                    passage,
+                    &mut items,
+                    &mut slot_keys,
+                    &mut words_of_passage,
+                );
             }
-            let mut text = String::new();
-            let mut words = 0u32;
-            for b in blocks.clone() {
-                let t = &doc.blocks[b].text;
-                if !text.is_empty() {
-                    text.push_str(" . ");
-                }
-                text.push_str(t);
-                words += t.split_whitespace().count() as u32;
-            }
+            let words: u32 = blocks
+                .clone()
+                .map(|b| doc.blocks[b].text.split_whitespace().count() as u32)
+                .sum();
             slot_keys.sort_unstable();
             let mut h = Fnv::new();
             slot_keys.iter().for_each(|k| h.write_str(k));
@@ -526,7 +530,13 @@ impl Work<'_> {
                 range,
                 order: 0,
                 words,
-                shingles: analysis::minhash::shingles(&text, PASSAGE_SHINGLE).into_boxed_slice(),
+                // Too short to count as a duplicate passage: no shingles needed.
+                shingles: if words >= super::similarity::MIN_PASSAGE_WORDS {
+                    analysis::minhash::shingles_of_words(&words_of_passage, PASSAGE_SHINGLE)
+                        .into_boxed_slice()
+                } else {
+                    Box::new([])
+                },
                 figures,
                 snippet,
             });
@@ -548,6 +558,7 @@ impl Work<'_> {
         passage: u32,
         out: &mut Vec<Statement>,
         slot_keys: &mut Vec<String>,
+        passage_words: &mut Vec<u64>,
     ) {
         let site = self.site;
         let doc = &site.docs[pi];
@@ -571,9 +582,13 @@ impl Work<'_> {
                     lower_first(own)
                 )),
             };
-            let a = analysis::analyse_sentence(&text, &self.expander, SENTENCE_SHINGLE, |sk| {
-                can_drift(sk)
-            });
+            let a = analysis::analyse_sentence(&text, &self.expander);
+            // Shingles only where something can drift; the passage takes every sentence's
+            // words.
+            let drifts = can_drift(&a.skeleton);
+            let shingles = (drifts && a.skeleton.words >= 4)
+                .then(|| analysis::minhash::shingles_of_words(&a.words, SENTENCE_SHINGLE));
+            passage_words.extend_from_slice(&a.words);
             // The passage's figures, modals and negations, for telling copies from drift.
             let mut h = Fnv::new();
             for sl in &a.skeleton.slots {
@@ -602,10 +617,10 @@ impl Work<'_> {
                 skeleton_hash: a.skeleton.hash,
                 variant: a.skeleton.variant_key(),
                 words,
-                can_drift: can_drift(&a.skeleton),
+                can_drift: drifts,
                 slots,
                 directive: a.directive.map(Box::new),
-                shingles: a.shingles.map(Vec::into_boxed_slice),
+                shingles: shingles.map(Vec::into_boxed_slice),
                 passage,
             });
         }
