@@ -295,11 +295,19 @@ fn normalise_actor(words: &[&str]) -> Actor {
         return (None, SubjectKind::Reader);
     }
     let joined = ws.join(" ");
-    // Longest first: "senior investigating officer" before "investigating officer".
-    let mut compounds: Vec<&str> = lx::COMPOUND_ROLES.to_vec();
-    compounds.sort_by_key(|c| (std::cmp::Reverse(c.len()), *c));
-    for c in compounds {
-        if joined == c || joined.ends_with(&format!(" {c}")) {
+    // Longest first: "senior investigating officer" before "investigating officer". Sorted
+    // once; matched without building strings (this runs for every directive).
+    static COMPOUNDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let compounds = COMPOUNDS.get_or_init(|| {
+        let mut v: Vec<&str> = lx::COMPOUND_ROLES.to_vec();
+        v.sort_by_key(|c| (std::cmp::Reverse(c.len()), *c));
+        v
+    });
+    for &c in compounds {
+        let tail = joined.len().checked_sub(c.len() + 1);
+        if joined == c
+            || (joined.ends_with(c) && tail.is_some_and(|t| joined.as_bytes()[t] == b' '))
+        {
             return (Some(c.to_string()), SubjectKind::Role);
         }
     }

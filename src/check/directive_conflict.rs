@@ -55,7 +55,7 @@ impl Check for DirectiveConflict {
         let st = cx.statements();
         for c in cx.directive_conflicts() {
             let (a, b) = (&st.items[c.later as usize], &st.items[c.earlier as usize]);
-            let (Some(da), Some(db)) = (&a.directive, &b.directive) else {
+            let (Some(da), Some(db)) = (st.directive(a), st.directive(b)) else {
                 continue;
             };
             let ta = a.text(site);
@@ -126,7 +126,7 @@ pub fn find(st: &Statements) -> Vec<Conflict> {
     // Group key: actor, action, conditions.
     let mut rows: Vec<(String, Vec<String>, u32, u32)> = Vec::new();
     for (i, s) in st.items.iter().enumerate() {
-        let Some(d) = &s.directive else { continue };
+        let Some(d) = st.directive(s) else { continue };
         if d.question || d.action.is_empty() {
             continue;
         }
@@ -157,7 +157,7 @@ fn group(st: &Statements, members: &[(String, Vec<String>, u32, u32)], out: &mut
     let mut by_modal: Vec<(Modal, Vec<u32>)> = Vec::new();
     for &(_, _, _, i) in members {
         let s: &Statement = &st.items[i as usize];
-        let Some(d) = &s.directive else { continue };
+        let Some(d) = st.directive(s) else { continue };
         let mut best: Option<u32> = None;
         for (m, earlier) in &by_modal {
             if !Modal::conflicts(*m, d.modal) {

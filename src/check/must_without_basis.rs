@@ -46,7 +46,7 @@ impl Check for MustWithoutBasis {
         let st = cx.statements();
         let mut seen: BTreeSet<(FileId, usize)> = BTreeSet::new();
         for s in &st.items {
-            let Some(d) = &s.directive else { continue };
+            let Some(d) = st.directive(s) else { continue };
             if d.question || !matches!(d.modal, Modal::Must | Modal::MustNot) {
                 continue;
             }

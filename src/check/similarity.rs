@@ -181,7 +181,7 @@ impl Pairing<'_> {
         // a supervisors' page are different instructions); a named actor is the same actor
         // whoever reads the page.
         let (sl, se) = (&st.scopes[l.scope as usize], &st.scopes[e.scope as usize]);
-        let readers = |s: &Statement| s.directive.as_ref().is_some_and(|d| d.actor.is_none());
+        let readers = |s: &Statement| st.directive(s).is_some_and(|d| d.actor.is_none());
         l.file != e.file && sl.same_place(se) && !(readers(l) && readers(e) && !sl.overlaps(se))
     }
 
@@ -244,7 +244,7 @@ impl Pairing<'_> {
                 return None;
             }
             // must vs should on the same action.
-            if let (Some(a), Some(b)) = (&l.directive, &e.directive)
+            if let (Some(a), Some(b)) = (st.directive(l), st.directive(e))
                 && Modal::diverges(a.modal, b.modal)
                 && super::statements::same_action(a, b)
             {
@@ -282,7 +282,7 @@ impl Pairing<'_> {
             return None;
         }
         let divergence = modal_only
-            && matches!((&l.directive, &e.directive), (Some(a), Some(b)) if Modal::diverges(a.modal, b.modal));
+            && matches!((st.directive(l), st.directive(e)), (Some(a), Some(b)) if Modal::diverges(a.modal, b.modal));
         Some(Drift {
             later: li,
             earlier: ei,
@@ -357,8 +357,8 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         .items
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.can_drift && s.words >= MIN_WORDS)
-        .map(|(i, s)| (s.skeleton_hash, s.order, i as u32))
+        .filter(|(_, s)| st.an(s).can_drift && st.an(s).words >= MIN_WORDS)
+        .map(|(i, s)| (st.an(s).skeleton_hash, s.order, i as u32))
         .collect();
     rows.sort_unstable();
     // Candidate (later, earlier list) from skeleton buckets: every earlier representative of
@@ -377,7 +377,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
             // Representatives: the first member of each variant, in path order.
             let mut firsts: Vec<(u64, u32)> = Vec::new();
             for &(_, _, i) in &rows[g..h] {
-                let v = st.items[i as usize].variant;
+                let v = st.an(&st.items[i as usize]).variant;
                 let others: Vec<u32> = firsts
                     .iter()
                     .filter(|(fv, _)| *fv != v)
@@ -414,7 +414,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         let sigs: Vec<(u32, minhash::Signature)> = chunk
             .par_iter()
             .filter_map(|&i| {
-                let sh = st.items[i as usize].shingles.as_deref()?;
+                let sh = st.an(&st.items[i as usize]).shingles.as_deref()?;
                 (sh.len() >= 3).then(|| (i, hasher.signature_of_shingles(sh)))
             })
             .collect();
@@ -425,7 +425,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
     let mut cand: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for (a, b) in index.candidate_pairs() {
         let (x, y) = (&st.items[a as usize], &st.items[b as usize]);
-        if x.file == y.file || x.skeleton_hash == y.skeleton_hash {
+        if x.file == y.file || st.an(x).skeleton_hash == st.an(y).skeleton_hash {
             continue;
         }
         let (later, earlier) = if x.order > y.order { (a, b) } else { (b, a) };
@@ -453,10 +453,13 @@ fn drift(p: &Pairing) -> Vec<Drift> {
             es.iter().take(LSH_CANDIDATES).find_map(|&e| {
                 let y = &st.items[e as usize];
                 // Same figures, modals and negations: nothing drifted.
-                if x.slots == y.slots || !p.comparable(x, y) {
+                if st.an(x).slots == st.an(y).slots || !p.comparable(x, y) {
                     return None;
                 }
-                let j = minhash::jaccard(x.shingles.as_deref()?, y.shingles.as_deref()?);
+                let j = minhash::jaccard(
+                    st.an(x).shingles.as_deref()?,
+                    st.an(y).shingles.as_deref()?,
+                );
                 if j < SENTENCE_JACCARD {
                     return None;
                 }

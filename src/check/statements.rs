@@ -100,28 +100,43 @@ pub struct Statement {
     pub scope: u32,
     /// Text from a snippet.
     pub snippet: bool,
-    pub directive: Option<Box<Directive>>,
+    /// Index into [`Statements::analyses`]: sentences with the same text share one.
+    pub analysis: u32,
+    /// Index of the passage holding it.
+    pub passage: u32,
+}
+
+/// What a sentence's text says: computed once per distinct text (guidance repeats itself,
+/// and the analysis depends on the text alone).
+#[derive(Clone, Debug)]
+pub struct Analysis {
+    pub directive: Option<Directive>,
     pub skeleton_hash: u64,
-    /// [`Skeleton::variant_key`].
+    /// The skeleton hash with every slot value: equal for sentences that are the same up to
+    /// equal figures.
     pub variant: u64,
+    /// Hash of the slot values alone, in order: equal for sentences stating the same
+    /// figures, modals, antonyms and negation.
+    pub slots: u64,
     /// Unmasked words in the skeleton.
     pub words: u16,
     /// Whether the skeleton has a figure, date, modal, antonym or negation: something that
     /// can drift.
     pub can_drift: bool,
-    /// Hash of the skeleton's slot values (figures, dates, modals, antonyms, negation), in
-    /// order: equal for sentences that state the same figures.
-    pub slots: u64,
-    /// Shingles, for statements that can drift.
+    /// Shingles, for sentences that can drift and are long enough to compare.
     pub shingles: Option<Box<[u64]>>,
-    /// Index of the passage holding it.
-    pub passage: u32,
+    /// Content-word hashes, for the shingles of the passage it is in.
+    pub word_hashes: Box<[u64]>,
+    /// Hashes of the slot values that matter for a passage (non-negated polarity left out).
+    pub slot_hashes: Box<[u64]>,
 }
 
 /// A paragraph, or a whole list, for duplicate detection.
 #[derive(Clone, Debug)]
 pub struct Passage {
     pub page: u32,
+    /// Its statements in [`Statements::items`].
+    pub statements: Range<u32>,
     /// First and last block.
     pub blocks: Range<u32>,
     pub file: FileId,
@@ -149,6 +164,7 @@ pub struct PageInfo {
 /// Statements and passages of the whole site.
 pub struct Statements {
     pub items: Vec<Statement>,
+    pub analyses: Vec<Analysis>,
     pub passages: Vec<Passage>,
     pub pages: Vec<PageInfo>,
     /// Page scopes (one per page, same index), then unions for snippets.
@@ -406,7 +422,7 @@ pub fn same_action(a: &Directive, b: &Directive) -> bool {
 /// Whether two statements are a `directive-conflict` (SPEC §6.4): same action, actor and
 /// conditions, incompatible modal classes, overlapping scope.
 pub fn directive_conflict(st: &Statements, a: &Statement, b: &Statement) -> bool {
-    match (&a.directive, &b.directive) {
+    match (st.directive(a), st.directive(b)) {
         (Some(x), Some(y)) => {
             !x.question
                 && !y.question
@@ -432,16 +448,16 @@ fn page_scope(site: &Site, i: usize) -> Scope {
     }
 }
 
-/// What one page contributes, before ordering.
+/// What one page contributes, before analysis and ordering: statements (with the hash of
+/// their text) and passages (with their statements, page-local).
 struct PageOut {
-    items: Vec<Statement>,
+    items: Vec<(Statement, u64)>,
     passages: Vec<Passage>,
     quoted: Vec<bool>,
 }
 
 struct Work<'a> {
     site: &'a Site,
-    expander: GlossaryExpander<'a>,
     /// Snippet block key → owning page.
     owners: &'a BTreeMap<(FileId, usize), u32>,
     /// Snippet block key → index into the extra scopes.
@@ -493,51 +509,33 @@ impl Work<'_> {
                 scope = self.snippet_scope.get(&key).copied().unwrap_or(scope);
             }
             let passage = passages.len() as u32;
-            let mut slot_keys: Vec<String> = Vec::new();
-            let mut words_of_passage: Vec<u64> = Vec::new();
+            let before = items.len() as u32;
             for b in blocks.clone() {
                 if quoted[b] || doc.blocks[b].kind == BlockKind::Heading {
                     continue;
                 }
-                self.sentences(
-                    pi,
-                    b,
-                    scope,
-                    snippet,
-                    passage,
-                    &mut items,
-                    &mut slot_keys,
-                    &mut words_of_passage,
-                );
+                self.sentences(pi, b, scope, snippet, passage, &mut items);
             }
             let words: u32 = blocks
                 .clone()
                 .map(|b| doc.blocks[b].text.split_whitespace().count() as u32)
                 .sum();
-            slot_keys.sort_unstable();
-            let mut h = Fnv::new();
-            slot_keys.iter().for_each(|k| h.write_str(k));
-            let figures = h.finish();
             let start = doc.blocks[first].range.start;
             let end = doc.blocks[bi - 1].range.end;
             let Some((file, range)) = page.body.locate(&(start..end)) else {
+                items.truncate(before as usize);
                 continue;
             };
             passages.push(Passage {
                 page: pi as u32,
+                statements: before..items.len() as u32,
                 blocks: first as u32..bi as u32,
                 file,
                 range,
                 order: 0,
                 words,
-                // Too short to count as a duplicate passage: no shingles needed.
-                shingles: if words >= super::similarity::MIN_PASSAGE_WORDS {
-                    analysis::minhash::shingles_of_words(&words_of_passage, PASSAGE_SHINGLE)
-                        .into_boxed_slice()
-                } else {
-                    Box::new([])
-                },
-                figures,
+                shingles: Box::new([]),
+                figures: 0,
                 snippet,
             });
         }
@@ -548,7 +546,6 @@ impl Work<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn sentences(
         &self,
         pi: usize,
@@ -556,9 +553,7 @@ impl Work<'_> {
         scope: u32,
         snippet: bool,
         passage: u32,
-        out: &mut Vec<Statement>,
-        slot_keys: &mut Vec<String>,
-        passage_words: &mut Vec<u64>,
+        out: &mut Vec<(Statement, u64)>,
     ) {
         let site = self.site;
         let doc = &site.docs[pi];
@@ -574,55 +569,34 @@ impl Work<'_> {
                 continue;
             }
             let intro = if k == 0 { intro.clone() } else { None };
-            let text = match &intro {
-                None => std::borrow::Cow::Borrowed(own),
-                Some((ib, r)) => std::borrow::Cow::Owned(format!(
-                    "{} {}",
-                    &doc.blocks[*ib as usize].text[r.clone()],
-                    lower_first(own)
-                )),
-            };
-            let a = analysis::analyse_sentence(&text, &self.expander);
-            // Shingles only where something can drift; the passage takes every sentence's
-            // words.
-            let drifts = can_drift(&a.skeleton);
-            let shingles = (drifts && a.skeleton.words >= 4)
-                .then(|| analysis::minhash::shingles_of_words(&a.words, SENTENCE_SHINGLE));
-            passage_words.extend_from_slice(&a.words);
-            // The passage's figures, modals and negations, for telling copies from drift.
             let mut h = Fnv::new();
-            for sl in &a.skeleton.slots {
-                if !matches!(sl.value, analysis::SlotValue::Polarity { negated: false }) {
-                    let k = sl.key();
-                    h.write_str(&k);
-                    slot_keys.push(k);
-                }
+            if let Some((ib, r)) = &intro {
+                h.write_str(&doc.blocks[*ib as usize].text[r.clone()]);
+                h.write_str(" ");
+                h.write_str(&lower_first(own));
+            } else {
+                h.write_str(own);
             }
-            let slots = h.finish();
             let body = block.body_range(&span);
             let Some((file, range)) = site.pages[pi].body.locate(&body) else {
                 continue;
             };
-            let words = a.skeleton.words.min(u16::MAX as usize) as u16;
-            out.push(Statement {
-                page: pi as u32,
-                block: b as u32,
-                span,
-                intro,
-                file,
-                range,
-                order: 0,
-                scope,
-                snippet,
-                skeleton_hash: a.skeleton.hash,
-                variant: a.skeleton.variant_key(),
-                words,
-                can_drift: drifts,
-                slots,
-                directive: a.directive.map(Box::new),
-                shingles: shingles.map(Vec::into_boxed_slice),
-                passage,
-            });
+            out.push((
+                Statement {
+                    page: pi as u32,
+                    block: b as u32,
+                    span,
+                    intro,
+                    file,
+                    range,
+                    order: 0,
+                    scope,
+                    snippet,
+                    analysis: u32::MAX,
+                    passage,
+                },
+                h.finish(),
+            ));
         }
     }
 }
@@ -634,6 +608,85 @@ fn can_drift(sk: &Skeleton) -> bool {
             .slots
             .iter()
             .any(|s| matches!(s.value, analysis::SlotValue::Polarity { negated: true }))
+}
+
+/// A hash of a slot's value, equal for values that [`analysis::Slot::same_value`] calls the
+/// same (figures by amount in their unit family and bound), without building strings.
+fn slot_hash(s: &analysis::Slot) -> u64 {
+    use crate::analysis::quantities::Family;
+    let mut h = Fnv::new();
+    let n = |v: f64| (v * 1e6).round() as i64 as u64;
+    match &s.value {
+        analysis::SlotValue::Quantity(q) => {
+            let (fam, lo, hi) = q.normalised();
+            let f = match fam {
+                Family::Clock => 0,
+                Family::Calendar => 1,
+                Family::Other(u) => 2 + u as u64,
+            };
+            let bound = match q.bound {
+                analysis::Bound::UpTo => analysis::Bound::AtMost,
+                b => b,
+            };
+            h.write_u64(1);
+            h.write_u64(f);
+            h.write_u64(n(lo));
+            h.write_u64(if q.max.is_some() { n(hi) } else { u64::MAX });
+            h.write_u64(bound as u64);
+        }
+        analysis::SlotValue::Date(d) => {
+            h.write_u64(2);
+            h.write_u64(d.year.map_or(u64::MAX, |y| y as u64));
+            h.write_u64(d.month.map_or(u64::MAX, u64::from));
+            h.write_u64(d.day.map_or(u64::MAX, u64::from));
+        }
+        analysis::SlotValue::Modal(m) => {
+            h.write_u64(3);
+            h.write_u64(*m as u64);
+        }
+        analysis::SlotValue::Antonym { group, pole } => {
+            h.write_u64(4);
+            h.write_u64(u64::from(*group) << 8 | u64::from(*pole));
+        }
+        analysis::SlotValue::Polarity { negated } => {
+            h.write_u64(5);
+            h.write_u64(u64::from(*negated));
+        }
+    }
+    h.finish()
+}
+
+fn analyse(text: &str, expander: &dyn Expander) -> Analysis {
+    let a = analysis::analyse_sentence(text, expander);
+    let drifts = can_drift(&a.skeleton);
+    let hashes: Vec<u64> = a.skeleton.slots.iter().map(slot_hash).collect();
+    let mut all = Fnv::new();
+    hashes.iter().for_each(|&x| all.write_u64(x));
+    let slots = all.finish();
+    let mut var = Fnv::with_seed(a.skeleton.hash);
+    var.write_u64(slots);
+    let slot_hashes: Vec<u64> = a
+        .skeleton
+        .slots
+        .iter()
+        .zip(&hashes)
+        .filter(|(s, _)| !matches!(s.value, analysis::SlotValue::Polarity { negated: false }))
+        .map(|(_, &x)| x)
+        .collect();
+    Analysis {
+        directive: a.directive,
+        skeleton_hash: a.skeleton.hash,
+        variant: var.finish(),
+        slots,
+        words: a.skeleton.words.min(u16::MAX as usize) as u16,
+        can_drift: drifts,
+        // Shingles only where something can drift and there is enough to compare.
+        shingles: (drifts && a.skeleton.words >= 4).then(|| {
+            analysis::minhash::shingles_of_words(&a.words, SENTENCE_SHINGLE).into_boxed_slice()
+        }),
+        word_hashes: a.words.into_boxed_slice(),
+        slot_hashes: slot_hashes.into_boxed_slice(),
+    }
 }
 
 impl Statements {
@@ -669,27 +722,73 @@ impl Statements {
         }
         let work = Work {
             site,
-            expander: GlossaryExpander(site),
             owners: &owners,
             snippet_scope: &snippet_scope,
         };
         let outs: Vec<PageOut> = (0..n).into_par_iter().map(|pi| work.page(pi)).collect();
         let mut items = Vec::new();
+        let mut hashes = Vec::new();
         let mut passages = Vec::new();
         let mut pages = Vec::with_capacity(n);
         for o in outs {
             let start = items.len() as u32;
             let p0 = passages.len() as u32;
-            items.extend(o.items.into_iter().map(|mut s| {
+            for (mut s, h) in o.items {
                 s.passage += p0;
-                s
+                items.push(s);
+                hashes.push(h);
+            }
+            passages.extend(o.passages.into_iter().map(|mut p| {
+                p.statements = p.statements.start + start..p.statements.end + start;
+                p
             }));
-            passages.extend(o.passages);
             pages.push(PageInfo {
                 quoted: o.quoted,
                 statements: start..items.len() as u32,
             });
         }
+        // Each distinct text is analysed once (by the hash of its text; 64-bit FNV-1a, so a
+        // collision among a site's sentences is vanishingly unlikely).
+        let mut distinct: Vec<(u64, u32)> = hashes
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| (h, i as u32))
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup_by_key(|x| x.0);
+        let expander = GlossaryExpander(site);
+        let analyses: Vec<Analysis> = distinct
+            .par_iter()
+            .map(|&(_, i)| analyse(&items[i as usize].text(site), &expander))
+            .collect();
+        for (s, h) in items.iter_mut().zip(&hashes) {
+            s.analysis = distinct
+                .binary_search_by_key(h, |x| x.0)
+                .map_or(0, |k| k as u32);
+        }
+        drop(hashes);
+        // Passages: shingles of their sentences' words, and their figures.
+        passages.par_iter_mut().for_each(|p| {
+            let stmts = &items[p.statements.start as usize..p.statements.end as usize];
+            let mut keys: Vec<u64> = Vec::new();
+            let mut words: Vec<u64> = Vec::new();
+            for s in stmts {
+                let a = &analyses[s.analysis as usize];
+                keys.extend_from_slice(&a.slot_hashes);
+                if p.words >= super::similarity::MIN_PASSAGE_WORDS {
+                    words.extend_from_slice(&a.word_hashes);
+                }
+            }
+            keys.sort_unstable();
+            let mut h = Fnv::new();
+            keys.iter().for_each(|&k| h.write_u64(k));
+            p.figures = h.finish();
+            // Too short to count as a duplicate passage: no shingles needed.
+            if !words.is_empty() {
+                p.shingles = analysis::minhash::shingles_of_words(&words, PASSAGE_SHINGLE)
+                    .into_boxed_slice();
+            }
+        });
         // Path order: file path, then offset.
         let path = |f: FileId| site.sources.get(f).display.as_str();
         let mut idx: Vec<u32> = (0..items.len() as u32).collect();
@@ -717,11 +816,22 @@ impl Statements {
         }
         Statements {
             items,
+            analyses,
             passages,
             pages,
             scopes,
             snippet_uses,
         }
+    }
+
+    /// The analysis of a statement's text.
+    pub fn an(&self, s: &Statement) -> &Analysis {
+        &self.analyses[s.analysis as usize]
+    }
+
+    /// The statement's directive, if it is one.
+    pub fn directive(&self, s: &Statement) -> Option<&Directive> {
+        self.an(s).directive.as_ref()
     }
 
     /// Every (page, block) where a statement's text appears: its own place, and for snippet
