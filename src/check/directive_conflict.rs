@@ -8,7 +8,8 @@
 
 use super::statements::{Statement, Statements, actor_key, condition_key, directive_conflict};
 use super::{Check, CheckContext};
-use crate::analysis::Modal;
+use crate::analysis::{Modal, hash::Fnv};
+use rayon::prelude::*;
 use crate::diag::{Diagnostic, Severity};
 
 pub struct DirectiveConflict;
@@ -123,22 +124,37 @@ fn phrase(text: &str, d: &crate::analysis::Directive) -> String {
 
 /// Every conflict of the site, later statement first in each pair, sorted.
 pub fn find(st: &Statements) -> Vec<Conflict> {
-    // Group key: actor, action, conditions.
-    let mut rows: Vec<(String, Vec<String>, u32, u32)> = Vec::new();
-    for (i, s) in st.items.iter().enumerate() {
-        let Some(d) = st.directive(s) else { continue };
-        if d.question || d.action.is_empty() {
-            continue;
-        }
-        let key = format!("{}\u{1}{}", actor_key(d), d.action);
-        rows.push((key, condition_key(d), s.order, i as u32));
-    }
-    rows.sort();
+    // Group key per distinct text: actor, action and conditions, hashed (groups are checked
+    // with the strings themselves, so a collision costs a comparison, not a finding).
+    let keys: Vec<Option<u64>> = st
+        .analyses
+        .par_iter()
+        .map(|a| {
+            let d = a.directive.as_ref()?;
+            if d.question || d.action.is_empty() {
+                return None;
+            }
+            let mut h = Fnv::new();
+            h.write_str(actor_key(d));
+            h.write_str(&d.action);
+            for c in condition_key(d) {
+                h.write_str(&c);
+            }
+            Some(h.finish())
+        })
+        .collect();
+    let mut rows: Vec<(u64, u32, u32)> = st
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((keys[s.analysis as usize]?, s.order, i as u32)))
+        .collect();
+    rows.sort_unstable();
     let mut out = Vec::new();
     let mut g = 0;
     while g < rows.len() {
         let mut h = g + 1;
-        while h < rows.len() && rows[h].0 == rows[g].0 && rows[h].1 == rows[g].1 {
+        while h < rows.len() && rows[h].0 == rows[g].0 {
             h += 1;
         }
         if h - g >= 2 {
@@ -151,11 +167,11 @@ pub fn find(st: &Statements) -> Vec<Conflict> {
 }
 
 /// Members are in path order; each is paired with the earliest earlier conflicting member.
-fn group(st: &Statements, members: &[(String, Vec<String>, u32, u32)], out: &mut Vec<Conflict>) {
+fn group(st: &Statements, members: &[(u64, u32, u32)], out: &mut Vec<Conflict>) {
     // Earlier members per modal class (at most a few are scanned: scopes rarely differ).
     const SCAN: usize = 32;
     let mut by_modal: Vec<(Modal, Vec<u32>)> = Vec::new();
-    for &(_, _, _, i) in members {
+    for &(_, _, i) in members {
         let s: &Statement = &st.items[i as usize];
         let Some(d) = st.directive(s) else { continue };
         let mut best: Option<u32> = None;
