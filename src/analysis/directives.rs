@@ -212,8 +212,9 @@ fn words<'a>(prep: &Prepared<'a>, expander: &dyn Expander) -> Vec<W<'a>> {
             span: t.span(),
             kind: Kind::Word,
         };
-        // A dot inside a token run ("s.24", "e.g") does not end a clause.
-        if t.punct() == Some('.')
+        // A dot inside a token run ("s.24", "e.g") does not end a clause, and a hyphen
+        // inside a word ("stirring-up") does not end a subject.
+        if matches!(t.punct(), Some('.' | '-'))
             && !t.space_before
             && prep
                 .toks
@@ -1184,6 +1185,14 @@ mod tests {
             d("Officers must record the details of the victim.").action,
             d("Officers must record victim details.").action
         );
+    }
+
+    #[test]
+    fn hyphenated_subjects_stay_whole() {
+        let p = d("Material seized in a stirring-up case must be retained until the trial.");
+        let q = d("Do not retain material seized in a stirring-up case until the trial.");
+        assert_eq!(p.action, q.action);
+        assert_eq!(p.conditions, q.conditions);
     }
 
     #[test]

@@ -156,18 +156,24 @@ fn profile(text: &str) -> (BTreeSet<String>, Vec<String>, bool) {
 }
 
 fn agree(a: &Def, b: &Def) -> bool {
-    let text = |d: &Def, other: &Def| -> String {
-        // An expansion is compared with the glossary's term, not its definition.
-        if other.expansion && d.glossary {
-            d.term.clone()
-        } else {
-            d.definition.clone()
-        }
-    };
-    let (ta, tb) = (text(a, b), text(b, a));
-    let (wa, fa, na) = profile(&ta);
-    let (wb, fb, nb) = profile(&tb);
-    if na != nb || fa != fb {
+    // An expansion is a name: compared with the glossary's term (or another expansion) word
+    // for word, in order.
+    if a.expansion || b.expansion {
+        let name = |d: &Def| -> String {
+            let t = if d.glossary { &d.term } else { &d.definition };
+            t.to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        return name(a) == name(b);
+    }
+    let (wa, fa, na) = profile(&a.definition);
+    let (wb, fb, nb) = profile(&b.definition);
+    // Figures must agree where both give them; one definition may add a figure the other
+    // leaves out ("… for at least 5 years").
+    if na != nb || (!fa.is_empty() && !fb.is_empty() && fa != fb) {
         return false;
     }
     wa == wb || wa.is_subset(&wb) || wb.is_subset(&wa)

@@ -232,14 +232,16 @@ impl Pairing<'_> {
             }
         } else {
             // An edited copy: the same figures in the same order, some of them different.
-            let figs = |sk: &Skeleton| -> Vec<(Range<usize>, SlotValue)> {
+            // Figures inside citations ("Act 2003") belong to the citation, not the text.
+            let figs = |sk: &Skeleton, s: &Statement| -> Vec<(Range<usize>, SlotValue)> {
                 sk.slots
                     .iter()
-                    .filter(|s| matches!(s.value, SlotValue::Quantity(_) | SlotValue::Date(_)))
-                    .filter_map(|s| s.span.clone().map(|r| (r, s.value.clone())))
+                    .filter(|x| matches!(x.value, SlotValue::Quantity(_) | SlotValue::Date(_)))
+                    .filter_map(|x| x.span.clone().map(|r| (r, x.value.clone())))
+                    .filter(|(r, _)| !self.in_citation(s, r))
                     .collect()
             };
-            let (lf, ef) = (figs(lk), figs(ek));
+            let (lf, ef) = (figs(lk, l), figs(ek, e));
             if lf.len() != ef.len() {
                 return None;
             }

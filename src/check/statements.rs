@@ -789,30 +789,41 @@ impl Statements {
                     .into_boxed_slice();
             }
         });
-        // Path order: file path, then offset.
-        let path = |f: FileId| site.sources.get(f).display.as_str();
-        let mut idx: Vec<u32> = (0..items.len() as u32).collect();
-        idx.sort_by(|&a, &b| {
-            let (x, y) = (&items[a as usize], &items[b as usize]);
-            path(x.file)
-                .cmp(path(y.file))
-                .then(x.range.start.cmp(&y.range.start))
-                .then(x.intro.is_some().cmp(&y.intro.is_some()))
-                .then(a.cmp(&b))
+        // Path order: file path, then offset. Files are ranked once, so the sorts compare
+        // integers rather than paths.
+        let mut files: Vec<FileId> = items.iter().map(|s| s.file).collect();
+        files.extend(passages.iter().map(|p| p.file));
+        files.sort_unstable();
+        files.dedup();
+        files.sort_by(|a, b| {
+            site.sources
+                .get(*a)
+                .display
+                .cmp(&site.sources.get(*b).display)
+                .then(a.cmp(b))
         });
-        for (rank, &i) in idx.iter().enumerate() {
-            items[i as usize].order = rank as u32;
+        let rank: BTreeMap<FileId, u32> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (*f, i as u32))
+            .collect();
+        let mut keys: Vec<(u32, usize, bool, u32)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (rank[&s.file], s.range.start, s.intro.is_some(), i as u32))
+            .collect();
+        keys.sort_unstable();
+        for (r, k) in keys.iter().enumerate() {
+            items[k.3 as usize].order = r as u32;
         }
-        let mut pidx: Vec<u32> = (0..passages.len() as u32).collect();
-        pidx.sort_by(|&a, &b| {
-            let (x, y) = (&passages[a as usize], &passages[b as usize]);
-            path(x.file)
-                .cmp(path(y.file))
-                .then(x.range.start.cmp(&y.range.start))
-                .then(a.cmp(&b))
-        });
-        for (rank, &i) in pidx.iter().enumerate() {
-            passages[i as usize].order = rank as u32;
+        let mut pkeys: Vec<(u32, usize, u32)> = passages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (rank[&p.file], p.range.start, i as u32))
+            .collect();
+        pkeys.sort_unstable();
+        for (r, k) in pkeys.iter().enumerate() {
+            passages[k.2 as usize].order = r as u32;
         }
         Statements {
             items,
