@@ -44,14 +44,6 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
-pub fn cpu_ms() -> u64 {
-    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let f: Vec<&str> = s.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let u: u64 = f.get(11).and_then(|x| x.parse().ok()).unwrap_or(0);
-    let k: u64 = f.get(12).and_then(|x| x.parse().ok()).unwrap_or(0);
-    (u + k) * 10
-}
-
 /// Inputs every check may read.
 pub struct CheckContext<'a> {
     pub site: &'a Site,
@@ -275,20 +267,8 @@ pub fn run(cx: &CheckContext) -> Vec<Diagnostic> {
     let cfg = &cx.site.config;
     let enabled = |name: &str| !matches!(cfg.check(name).and_then(|cc| cc.severity), Some(None));
     if STATEMENT_CHECKS.iter().any(|n| enabled(n)) {
-        let t = std::time::Instant::now();
         let _ = cx.statements();
-        eprintln!("TIMING cpu={} statements {:?} items={} passages={}", crate::check::cpu_ms(), t.elapsed(), cx.statements().items.len(), cx.statements().passages.len());
-        let t = std::time::Instant::now();
-        let _ = cx.fact_mismatches();
-        eprintln!("TIMING cpu={} facts {:?}", crate::check::cpu_ms(), t.elapsed());
-        let t = std::time::Instant::now();
-        let _ = cx.directive_conflicts();
-        eprintln!("TIMING cpu={} conflicts {:?}", crate::check::cpu_ms(), t.elapsed());
-        let t = std::time::Instant::now();
-        let _ = cx.similar();
-        eprintln!("TIMING cpu={} similar {:?}", crate::check::cpu_ms(), t.elapsed());
     }
-    let t0 = std::time::Instant::now();
     let per_check: Vec<Vec<Diagnostic>> = checks
         .par_iter()
         .map(|c| {

@@ -343,12 +343,8 @@ pub fn find(cx: &CheckContext) -> Similar {
         mismatched,
         cites,
     };
-    let t = std::time::Instant::now();
     let drift = drift(&p);
-    eprintln!("TIMING cpu={} drift {:?}", crate::check::cpu_ms(), t.elapsed());
-    let t = std::time::Instant::now();
     let duplicates = duplicates(st);
-    eprintln!("TIMING cpu={} dups {:?}", crate::check::cpu_ms(), t.elapsed());
     Similar { drift, duplicates }
 }
 
@@ -396,8 +392,6 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         }
         g = h;
     }
-    eprintln!("TIMING cpu={} drift tasks {} reps {} rows {}", crate::check::cpu_ms(), tasks.len(), reps.len(), rows.len());
-    let t = std::time::Instant::now();
     let mut found: Vec<Option<Drift>> = tasks
         .par_iter()
         .map(|(l, es)| {
@@ -406,8 +400,6 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         })
         .collect();
     let mut paired: BTreeSet<u32> = found.iter().flatten().map(|d| d.later).collect();
-    eprintln!("TIMING cpu={} skeleton drift {:?} found {}", crate::check::cpu_ms(), t.elapsed(), paired.len());
-    let t = std::time::Instant::now();
 
     // LSH over representatives with shingles, for lightly edited copies. Buckets of
     // boilerplate larger than 16 become stars, so pairs stay linear in the sentences.
@@ -449,8 +441,6 @@ fn drift(p: &Pairing) -> Vec<Drift> {
     for (l, _, e) in pairs {
         cand.entry(l).or_default().push(e);
     }
-    eprintln!("TIMING cpu={} lsh index+pairs {:?} cand {}", crate::check::cpu_ms(), t.elapsed(), cand.len());
-    let t = std::time::Instant::now();
     let lsh_tasks: Vec<(u32, Vec<u32>)> = cand.into_iter().collect();
     let extra: Vec<Option<Drift>> = lsh_tasks
         .par_iter()
@@ -481,7 +471,6 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         })
         .collect();
     paired.extend(extra.iter().flatten().map(|d| d.later));
-    eprintln!("TIMING cpu={} lsh verify {:?}", crate::check::cpu_ms(), t.elapsed());
     found.extend(extra);
     let mut out: Vec<Drift> = found.into_iter().flatten().collect();
     out.sort_by_key(|d| (st.items[d.later as usize].order, d.earlier));
