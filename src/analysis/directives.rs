@@ -557,8 +557,19 @@ impl Sentence<'_, '_> {
         Some((modal, a, b, k))
     }
 
-    /// The subject noun phrase before `k`, back to the clause boundary at or after `floor`.
+    /// The subject noun phrase before `k`, back to the clause boundary at or after `floor`,
+    /// its last five words (enough for an actor: "officer in the case").
     fn subject(&self, k: usize, floor: usize) -> Vec<usize> {
+        let mut idx = self.subject_phrase(k, floor);
+        if idx.len() > 5 {
+            idx.drain(..idx.len() - 5);
+        }
+        idx
+    }
+
+    /// The whole subject noun phrase: a passive's thing subject joins the action, head noun
+    /// and all ("material seized in a burglary case").
+    fn subject_phrase(&self, k: usize, floor: usize) -> Vec<usize> {
         let mut start = k;
         while start > floor {
             let p = start - 1;
@@ -627,9 +638,6 @@ impl Sentence<'_, '_> {
             && of > 0
         {
             idx.truncate(of);
-        }
-        if idx.len() > 5 {
-            idx.drain(..idx.len() - 5);
         }
         idx
     }
@@ -779,7 +787,7 @@ fn classify_inner(
     // "Should the suspect fail to attend, officers must …": a conditional, not a modal.
     let inverted_if = !question && s.t(m) == "should" && starts.len() > 1;
     // First explicit modal phrase whose gate passes.
-    let mut explicit: Option<(Hit, Vec<usize>, Actor)> = None;
+    let mut explicit: Option<(Hit, Vec<usize>, Actor, usize)> = None;
     let mut k = if inverted_if { m + 1 } else { m };
     while k < n {
         if let Some(hit) = s.modal_at(k) {
@@ -807,7 +815,7 @@ fn classify_inner(
                 Gate::Reader => actor.1 == SubjectKind::Reader,
             };
             if ok {
-                explicit = Some((hit, subj, actor));
+                explicit = Some((hit, subj, actor, floor));
                 break;
             }
             k = hit.last + 1;
@@ -817,8 +825,8 @@ fn classify_inner(
     }
 
     // Inverted questions: "Should officers record …?"
-    if question && explicit.as_ref().is_some_and(|(h, _, _)| h.start == m) {
-        let (hit, _, _) = explicit.as_ref()?;
+    if question && explicit.as_ref().is_some_and(|(h, _, _, _)| h.start == m) {
+        let (hit, _, _, _) = explicit.as_ref()?;
         let mut q = hit.last + 1;
         let mut subj = Vec::new();
         while q < n && s.is_word(q) && !lx::is_imperative_verb(s.t(q)) && subj.len() < 4 {
@@ -863,7 +871,7 @@ fn classify_inner(
     // An imperative must start before the explicit modal's subject; at the same place only
     // when that modal has no subject ("Never issue …"), else the "verb" is part of the
     // subject ("Call handlers should …").
-    let (explicit_start, has_subject) = explicit.as_ref().map_or((n, false), |(h, subj, _)| {
+    let (explicit_start, has_subject) = explicit.as_ref().map_or((n, false), |(h, subj, _, _)| {
         (subj.first().copied().unwrap_or(h.start), !subj.is_empty())
     });
     for &st in &starts {
@@ -875,7 +883,7 @@ fn classify_inner(
         }
     }
 
-    let (hit, subj, (actor, kind)) = explicit?;
+    let (hit, subj, (actor, kind), floor) = explicit?;
     let role = matches!(
         kind,
         SubjectKind::None | SubjectKind::Reader | SubjectKind::Role
@@ -895,7 +903,8 @@ fn classify_inner(
     );
     // Passives: a person or role keeps the actor ("be train"); a thing joins the action.
     if d.passive && !matches!(kind, SubjectKind::Role | SubjectKind::Agent) {
-        let mut objs: Vec<String> = subj
+        let mut objs: Vec<String> = s
+            .subject_phrase(hit.start, floor)
             .iter()
             .filter(|&&q| !lx::is_stop_word(s.t(q)))
             .map(|&q| stem::normalise(s.t(q)))
