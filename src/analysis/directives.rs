@@ -163,6 +163,8 @@ struct W<'a> {
     text: Cow<'a, str>,
     span: Range<usize>,
     kind: Kind,
+    /// Written as an abbreviation (two or more capitals: "PIN", "SPOs").
+    abbr: bool,
 }
 
 fn expand_token(expander: &dyn Expander, t: &str) -> Option<String> {
@@ -203,14 +205,17 @@ fn words<'a>(prep: &Prepared<'a>, expander: &dyn Expander) -> Vec<W<'a>> {
                     text: Cow::Owned(canon),
                     span: r.clone(),
                     kind: Kind::Figure,
+                    abbr: false,
                 });
             }
             continue;
         }
+        let abbr = t.text.chars().filter(|c| c.is_uppercase()).count() >= 2;
         let word = |text: Cow<'a, str>| W {
             text,
             span: t.span(),
             kind: Kind::Word,
+            abbr,
         };
         // A dot inside a token run ("s.24", "e.g") does not end a clause, and a hyphen
         // inside a word ("stirring-up") does not end a subject.
@@ -228,6 +233,7 @@ fn words<'a>(prep: &Prepared<'a>, expander: &dyn Expander) -> Vec<W<'a>> {
                 text: l.clone(),
                 span: t.span(),
                 kind: Kind::Punct(t.punct().unwrap_or(' ')),
+                abbr: false,
             }),
             TokKind::Number => out.push(word(l.clone())),
             TokKind::Word | TokKind::Mixed => {
@@ -647,6 +653,10 @@ impl Sentence<'_, '_> {
     fn objects(&self, mut k: usize, out: &mut Vec<String>) {
         let mut taken = 0;
         while k < self.ws.len() && taken < 8 {
+            if let Some(after) = self.abbreviation_in_brackets(k) {
+                k = after;
+                continue;
+            }
             if self.is_boundary(k) {
                 break;
             }
@@ -673,6 +683,27 @@ impl Sentence<'_, '_> {
             }
             k += 1;
         }
+    }
+
+    /// An abbreviation in brackets after what it abbreviates ("a police information notice
+    /// (PIN) in a stalking case"): the index after the closing bracket. The phrase goes on.
+    fn abbreviation_in_brackets(&self, k: usize) -> Option<usize> {
+        if !matches!(self.ws.get(k)?.kind, Kind::Punct('(')) {
+            return None;
+        }
+        let mut q = k + 1;
+        let mut words = 0;
+        while q < self.ws.len() && q <= k + 4 {
+            let w = &self.ws[q];
+            match w.kind {
+                Kind::Punct(')') => return (words > 0).then_some(q + 1),
+                Kind::Word if w.abbr => words += 1,
+                Kind::Punct('-') => {}
+                _ => return None,
+            }
+            q += 1;
+        }
+        None
     }
 
     /// The condition clause starting at `k` (a condition word), normalised.

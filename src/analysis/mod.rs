@@ -100,9 +100,29 @@ pub fn analyse_sentence(sentence: &str, expander: &dyn Expander) -> Analysed {
 /// classifier could find a directive (a superset of its triggers), so results do not change.
 fn may_be_directive(prep: &quantities::Prepared<'_>) -> bool {
     const CUES: &[&str] = &[
-        "always", "authorised", "authorized", "barred", "can", "duty", "empowered", "entitled",
-        "expected", "forbidden", "may", "must", "need", "never", "obligated", "obliged", "ought",
-        "permitted", "prohibited", "required", "shall", "should", "allowed",
+        "always",
+        "authorised",
+        "authorized",
+        "barred",
+        "can",
+        "duty",
+        "empowered",
+        "entitled",
+        "expected",
+        "forbidden",
+        "may",
+        "must",
+        "need",
+        "never",
+        "obligated",
+        "obliged",
+        "ought",
+        "permitted",
+        "prohibited",
+        "required",
+        "shall",
+        "should",
+        "allowed",
     ];
     let mut at_start = true;
     let mut prev = "";

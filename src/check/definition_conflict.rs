@@ -321,6 +321,20 @@ fn inline(text: &str) -> Option<(Range<usize>, &'static str, usize)> {
     Some((start..start + t.len(), name, at + len))
 }
 
+/// Whether a definition reads as a class and what sets it apart: an article, a few words,
+/// then a relative clause ("a person who has reported …", "any conduct that …"). "A breach
+/// means a new risk assessment" is a consequence, not a definition.
+fn defining_noun_phrase(def: &str) -> bool {
+    let lower = def.to_lowercase();
+    let mut words = lower.split_whitespace();
+    if !matches!(words.next(), Some("a" | "an" | "any" | "the")) {
+        return false;
+    }
+    words
+        .take(4)
+        .any(|w| matches!(w, "who" | "whom" | "whose" | "that" | "which"))
+}
+
 /// Every definition in the site: glossary entries, then inline definitions.
 fn collect(cx: &CheckContext) -> Vec<Def> {
     let site = cx.site;
@@ -433,7 +447,7 @@ fn definition_in(site: &Site, gl: &Glossary, s: &Statement) -> Option<Def> {
         let raw = term.trim();
         let quoted = raw.starts_with(['"', '“', '‘', '\'']);
         let abbr = raw.len() >= 2 && raw.chars().all(|c| c.is_ascii_uppercase());
-        if !quoted && !abbr {
+        if !quoted && !abbr && !defining_noun_phrase(def) {
             return None;
         }
     }
@@ -472,6 +486,10 @@ mod tests {
         assert_eq!((&t[r], v), ("a victim", "is"));
         assert!(inline("This means officers must act.").is_none());
         assert!(inline("It is achieved by means of a court order.").is_none());
+        assert!(defining_noun_phrase(
+            "a person who has reported stalking twice"
+        ));
+        assert!(!defining_noun_phrase("a new risk assessment is needed"));
         let t = "SPO stands for stalking protection order.";
         assert_eq!(inline(t).unwrap().1, "stands for");
     }

@@ -9,8 +9,8 @@
 use super::statements::{Statement, Statements, actor_key, condition_key, directive_conflict};
 use super::{Check, CheckContext};
 use crate::analysis::{Modal, hash::Fnv};
-use rayon::prelude::*;
 use crate::diag::{Diagnostic, Severity};
+use rayon::prelude::*;
 
 pub struct DirectiveConflict;
 

@@ -257,6 +257,26 @@ impl Pairing<'_> {
                     there_text: format!("“{}”", &et[b.modal_span.clone()]),
                 });
             }
+            // One negated, the other not ("can still be referred" / "cannot be referred").
+            let polarity = |sk: &Skeleton| {
+                sk.slots.iter().rev().find_map(|x| match x.value {
+                    SlotValue::Polarity { negated } => {
+                        Some((negated, x.span.clone(), x.value.clone()))
+                    }
+                    _ => None,
+                })
+            };
+            if let (Some((na, sa, va)), Some((nb, sb, vb))) = (polarity(lk), polarity(ek))
+                && na != nb
+            {
+                modal_only = false;
+                diffs.push(Difference {
+                    here_text: slot_text(lt, &sa, &va),
+                    here: sa,
+                    there_text: slot_text(et, &sb, &vb),
+                    there: sb,
+                });
+            }
             for ((ra, a), (rb, b)) in lf.iter().zip(&ef) {
                 let same = match (a, b) {
                     (SlotValue::Quantity(x), SlotValue::Quantity(y)) => {
@@ -428,8 +448,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         .filter_map(|(a, b)| {
             let (x, y) = (&st.items[a as usize], &st.items[b as usize]);
             let (ax, ay) = (st.an(x), st.an(y));
-            if ax.skeleton_hash == ay.skeleton_hash || ax.slots == ay.slots || !p.comparable(x, y)
-            {
+            if ax.skeleton_hash == ay.skeleton_hash || ax.slots == ay.slots || !p.comparable(x, y) {
                 return None;
             }
             let (later, earlier) = if x.order > y.order { (a, b) } else { (b, a) };
@@ -451,10 +470,8 @@ fn drift(p: &Pairing) -> Vec<Drift> {
             // The earliest few candidates: a copy edited many times over is reported once.
             es.iter().take(LSH_CANDIDATES).find_map(|&e| {
                 let y = &st.items[e as usize];
-                let j = minhash::jaccard(
-                    st.an(x).shingles.as_deref()?,
-                    st.an(y).shingles.as_deref()?,
-                );
+                let j =
+                    minhash::jaccard(st.an(x).shingles.as_deref()?, st.an(y).shingles.as_deref()?);
                 if j < SENTENCE_JACCARD {
                     return None;
                 }

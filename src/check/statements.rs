@@ -420,7 +420,10 @@ pub fn same_action(a: &Directive, b: &Directive) -> bool {
 }
 
 /// Whether two statements are a `directive-conflict` (SPEC §6.4): same action, actor and
-/// conditions, incompatible modal classes, overlapping scope.
+/// conditions, incompatible modal classes, overlapping scope. A page's audience stands in for
+/// the actor of its imperatives ("Record …" on a page for call handlers); a directive that
+/// names its actor ("Officers may …") says whom it binds whoever reads it, so two such
+/// directives need only apply in the same place.
 pub fn directive_conflict(st: &Statements, a: &Statement, b: &Statement) -> bool {
     match (st.directive(a), st.directive(b)) {
         (Some(x), Some(y)) => {
@@ -428,7 +431,14 @@ pub fn directive_conflict(st: &Statements, a: &Statement, b: &Statement) -> bool
                 && !y.question
                 && crate::analysis::Modal::conflicts(x.modal, y.modal)
                 && same_action(x, y)
-                && st.scopes[a.scope as usize].overlaps(&st.scopes[b.scope as usize])
+                && {
+                    let (sa, sb) = (&st.scopes[a.scope as usize], &st.scopes[b.scope as usize]);
+                    if x.actor.is_some() && y.actor.is_some() {
+                        sa.same_place(sb)
+                    } else {
+                        sa.overlaps(sb)
+                    }
+                }
         }
         _ => false,
     }
