@@ -506,10 +506,7 @@ pub(crate) fn check_detailed(opts: &Options) -> Result<(CheckReport, Details), F
 
 /// Runs the checks and puts every diagnostic in order.
 pub(crate) fn checked(opts: &Options, site: &Site, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    let cx = CheckContext {
-        site,
-        today: today(opts),
-    };
+    let cx = CheckContext::new(site, today(opts));
     diags.extend(check::run(&cx));
     // Once, over every finding of the run, whichever stage made it.
     check::suppress::apply(site, cx.today, &mut diags);

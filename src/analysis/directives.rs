@@ -163,6 +163,8 @@ struct W<'a> {
     text: Cow<'a, str>,
     span: Range<usize>,
     kind: Kind,
+    /// Written as an abbreviation (two or more capitals: "PIN", "SPOs").
+    abbr: bool,
 }
 
 fn expand_token(expander: &dyn Expander, t: &str) -> Option<String> {
@@ -203,17 +205,21 @@ fn words<'a>(prep: &Prepared<'a>, expander: &dyn Expander) -> Vec<W<'a>> {
                     text: Cow::Owned(canon),
                     span: r.clone(),
                     kind: Kind::Figure,
+                    abbr: false,
                 });
             }
             continue;
         }
+        let abbr = t.text.chars().filter(|c| c.is_uppercase()).count() >= 2;
         let word = |text: Cow<'a, str>| W {
             text,
             span: t.span(),
             kind: Kind::Word,
+            abbr,
         };
-        // A dot inside a token run ("s.24", "e.g") does not end a clause.
-        if t.punct() == Some('.')
+        // A dot inside a token run ("s.24", "e.g") does not end a clause, and a hyphen
+        // inside a word ("stirring-up") does not end a subject.
+        if matches!(t.punct(), Some('.' | '-'))
             && !t.space_before
             && prep
                 .toks
@@ -227,6 +233,7 @@ fn words<'a>(prep: &Prepared<'a>, expander: &dyn Expander) -> Vec<W<'a>> {
                 text: l.clone(),
                 span: t.span(),
                 kind: Kind::Punct(t.punct().unwrap_or(' ')),
+                abbr: false,
             }),
             TokKind::Number => out.push(word(l.clone())),
             TokKind::Word | TokKind::Mixed => {
@@ -295,11 +302,19 @@ fn normalise_actor(words: &[&str]) -> Actor {
         return (None, SubjectKind::Reader);
     }
     let joined = ws.join(" ");
-    // Longest first: "senior investigating officer" before "investigating officer".
-    let mut compounds: Vec<&str> = lx::COMPOUND_ROLES.to_vec();
-    compounds.sort_by_key(|c| (std::cmp::Reverse(c.len()), *c));
-    for c in compounds {
-        if joined == c || joined.ends_with(&format!(" {c}")) {
+    // Longest first: "senior investigating officer" before "investigating officer". Sorted
+    // once; matched without building strings (this runs for every directive).
+    static COMPOUNDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let compounds = COMPOUNDS.get_or_init(|| {
+        let mut v: Vec<&str> = lx::COMPOUND_ROLES.to_vec();
+        v.sort_by_key(|c| (std::cmp::Reverse(c.len()), *c));
+        v
+    });
+    for &c in compounds {
+        let tail = joined.len().checked_sub(c.len() + 1);
+        if joined == c
+            || (joined.ends_with(c) && tail.is_some_and(|t| joined.as_bytes()[t] == b' '))
+        {
             return (Some(c.to_string()), SubjectKind::Role);
         }
     }
@@ -548,8 +563,19 @@ impl Sentence<'_, '_> {
         Some((modal, a, b, k))
     }
 
-    /// The subject noun phrase before `k`, back to the clause boundary at or after `floor`.
+    /// The subject noun phrase before `k`, back to the clause boundary at or after `floor`,
+    /// its last five words (enough for an actor: "officer in the case").
     fn subject(&self, k: usize, floor: usize) -> Vec<usize> {
+        let mut idx = self.subject_phrase(k, floor);
+        if idx.len() > 5 {
+            idx.drain(..idx.len() - 5);
+        }
+        idx
+    }
+
+    /// The whole subject noun phrase: a passive's thing subject joins the action, head noun
+    /// and all ("material seized in a burglary case").
+    fn subject_phrase(&self, k: usize, floor: usize) -> Vec<usize> {
         let mut start = k;
         while start > floor {
             let p = start - 1;
@@ -619,9 +645,6 @@ impl Sentence<'_, '_> {
         {
             idx.truncate(of);
         }
-        if idx.len() > 5 {
-            idx.drain(..idx.len() - 5);
-        }
         idx
     }
 
@@ -630,6 +653,10 @@ impl Sentence<'_, '_> {
     fn objects(&self, mut k: usize, out: &mut Vec<String>) {
         let mut taken = 0;
         while k < self.ws.len() && taken < 8 {
+            if let Some(after) = self.abbreviation_in_brackets(k) {
+                k = after;
+                continue;
+            }
             if self.is_boundary(k) {
                 break;
             }
@@ -656,6 +683,27 @@ impl Sentence<'_, '_> {
             }
             k += 1;
         }
+    }
+
+    /// An abbreviation in brackets after what it abbreviates ("a police information notice
+    /// (PIN) in a stalking case"): the index after the closing bracket. The phrase goes on.
+    fn abbreviation_in_brackets(&self, k: usize) -> Option<usize> {
+        if !matches!(self.ws.get(k)?.kind, Kind::Punct('(')) {
+            return None;
+        }
+        let mut q = k + 1;
+        let mut words = 0;
+        while q < self.ws.len() && q <= k + 4 {
+            let w = &self.ws[q];
+            match w.kind {
+                Kind::Punct(')') => return (words > 0).then_some(q + 1),
+                Kind::Word if w.abbr => words += 1,
+                Kind::Punct('-') => {}
+                _ => return None,
+            }
+            q += 1;
+        }
+        None
     }
 
     /// The condition clause starting at `k` (a condition word), normalised.
@@ -770,7 +818,7 @@ fn classify_inner(
     // "Should the suspect fail to attend, officers must …": a conditional, not a modal.
     let inverted_if = !question && s.t(m) == "should" && starts.len() > 1;
     // First explicit modal phrase whose gate passes.
-    let mut explicit: Option<(Hit, Vec<usize>, Actor)> = None;
+    let mut explicit: Option<(Hit, Vec<usize>, Actor, usize)> = None;
     let mut k = if inverted_if { m + 1 } else { m };
     while k < n {
         if let Some(hit) = s.modal_at(k) {
@@ -798,7 +846,7 @@ fn classify_inner(
                 Gate::Reader => actor.1 == SubjectKind::Reader,
             };
             if ok {
-                explicit = Some((hit, subj, actor));
+                explicit = Some((hit, subj, actor, floor));
                 break;
             }
             k = hit.last + 1;
@@ -808,8 +856,8 @@ fn classify_inner(
     }
 
     // Inverted questions: "Should officers record …?"
-    if question && explicit.as_ref().is_some_and(|(h, _, _)| h.start == m) {
-        let (hit, _, _) = explicit.as_ref()?;
+    if question && explicit.as_ref().is_some_and(|(h, _, _, _)| h.start == m) {
+        let (hit, _, _, _) = explicit.as_ref()?;
         let mut q = hit.last + 1;
         let mut subj = Vec::new();
         while q < n && s.is_word(q) && !lx::is_imperative_verb(s.t(q)) && subj.len() < 4 {
@@ -854,7 +902,7 @@ fn classify_inner(
     // An imperative must start before the explicit modal's subject; at the same place only
     // when that modal has no subject ("Never issue …"), else the "verb" is part of the
     // subject ("Call handlers should …").
-    let (explicit_start, has_subject) = explicit.as_ref().map_or((n, false), |(h, subj, _)| {
+    let (explicit_start, has_subject) = explicit.as_ref().map_or((n, false), |(h, subj, _, _)| {
         (subj.first().copied().unwrap_or(h.start), !subj.is_empty())
     });
     for &st in &starts {
@@ -866,7 +914,7 @@ fn classify_inner(
         }
     }
 
-    let (hit, subj, (actor, kind)) = explicit?;
+    let (hit, subj, (actor, kind), floor) = explicit?;
     let role = matches!(
         kind,
         SubjectKind::None | SubjectKind::Reader | SubjectKind::Role
@@ -886,7 +934,8 @@ fn classify_inner(
     );
     // Passives: a person or role keeps the actor ("be train"); a thing joins the action.
     if d.passive && !matches!(kind, SubjectKind::Role | SubjectKind::Agent) {
-        let mut objs: Vec<String> = subj
+        let mut objs: Vec<String> = s
+            .subject_phrase(hit.start, floor)
             .iter()
             .filter(|&&q| !lx::is_stop_word(s.t(q)))
             .map(|&q| stem::normalise(s.t(q)))
@@ -1176,6 +1225,14 @@ mod tests {
             d("Officers must record the details of the victim.").action,
             d("Officers must record victim details.").action
         );
+    }
+
+    #[test]
+    fn hyphenated_subjects_stay_whole() {
+        let p = d("Material seized in a stirring-up case must be retained until the trial.");
+        let q = d("Do not retain material seized in a stirring-up case until the trial.");
+        assert_eq!(p.action, q.action);
+        assert_eq!(p.conditions, q.conditions);
     }
 
     #[test]

@@ -149,7 +149,7 @@ impl MinHasher {
 }
 
 /// Hashes of the normalised content words, for shingling.
-fn shingle_words(prep: &Prepared<'_>) -> Vec<u64> {
+pub(super) fn shingle_words(prep: &Prepared<'_>) -> Vec<u64> {
     let spans = prep.figure_spans();
     let mut out = Vec::with_capacity(prep.toks.len());
     let mut f = 0;
@@ -194,7 +194,13 @@ pub fn shingles(text: &str, k: usize) -> Vec<u64> {
 }
 
 pub(super) fn shingles_prepared(prep: &Prepared<'_>, k: usize) -> Vec<u64> {
-    let words = shingle_words(prep);
+    shingles_of_words(&shingle_words(prep), k)
+}
+
+/// Sorted, deduplicated hashes of the `k`-word shingles of word hashes from
+/// [`super::Analysed::words`]: lets a caller shingle a passage from its sentences' words
+/// without reading the text again.
+pub fn shingles_of_words(words: &[u64], k: usize) -> Vec<u64> {
     let k = k.max(1);
     let hash = |win: &[u64]| {
         let mut h = Fnv::new();
@@ -204,7 +210,7 @@ pub(super) fn shingles_prepared(prep: &Prepared<'_>, k: usize) -> Vec<u64> {
     let mut out: Vec<u64> = if words.is_empty() {
         Vec::new()
     } else if words.len() < k {
-        vec![hash(&words)]
+        vec![hash(words)]
     } else {
         words.windows(k).map(hash).collect()
     };

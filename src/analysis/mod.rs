@@ -29,7 +29,9 @@
 //! - [`stem::stem`]`(word) -> String` (Porter2) and [`stem::normalise`] (irregular forms
 //!   first).
 //! - [`analyse`]: classify + skeleton + signature of one sentence in one call (one
-//!   tokenisation and figure scan shared by the three).
+//!   tokenisation and figure scan shared by the three); [`analyse_sentence`]: classify +
+//!   skeleton + figures + shingle word hashes, skipping the classifier for sentences with no
+//!   directive cue ([`minhash::shingles_of_words`] turns the words into shingles).
 //!
 //! Dependency: `rust-stemmers = "1"` (Snowball Porter2 English). Stems are memoised per
 //! thread (at most 50,000 words, then cleared); the memo is never iterated, so it cannot
@@ -61,6 +63,95 @@ pub struct SentenceAnalysis {
     pub skeleton: Skeleton,
     /// The MinHash signature for paraphrase candidates.
     pub signature: Signature,
+}
+
+/// One sentence analysed for the consistency checks in one tokenisation: the directive, the
+/// skeleton, the figures, and the word hashes shingles are made of.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysed {
+    pub directive: Option<Directive>,
+    pub skeleton: Skeleton,
+    pub figures: Figures,
+    /// Hashes of the normalised content words (figures as one placeholder), in order: give
+    /// them to [`minhash::shingles_of_words`] for this sentence's shingles, or join several
+    /// sentences' words for a passage's.
+    pub words: Vec<u64>,
+}
+
+/// Classifies, skeletonises and hashes the words of a sentence.
+pub fn analyse_sentence(sentence: &str, expander: &dyn Expander) -> Analysed {
+    let prep = quantities::Prepared::new(sentence);
+    let skeleton = skeleton::skeleton_prepared(&prep);
+    let words = minhash::shingle_words(&prep);
+    let directive = if may_be_directive(&prep) {
+        directives::classify_prepared(sentence, &prep, expander)
+    } else {
+        None
+    };
+    Analysed {
+        directive,
+        skeleton,
+        words,
+        figures: prep.figures,
+    }
+}
+
+/// A cheap test that lets most descriptive sentences skip the classifier: true whenever the
+/// classifier could find a directive (a superset of its triggers), so results do not change.
+fn may_be_directive(prep: &quantities::Prepared<'_>) -> bool {
+    const CUES: &[&str] = &[
+        "always",
+        "authorised",
+        "authorized",
+        "barred",
+        "can",
+        "duty",
+        "empowered",
+        "entitled",
+        "expected",
+        "forbidden",
+        "may",
+        "must",
+        "need",
+        "never",
+        "obligated",
+        "obliged",
+        "ought",
+        "permitted",
+        "prohibited",
+        "required",
+        "shall",
+        "should",
+        "allowed",
+    ];
+    let mut at_start = true;
+    let mut prev = "";
+    for (t, l) in prep.toks.iter().zip(&prep.lw) {
+        if t.kind == tokens::TokKind::Punct {
+            // An imperative can start after a comma, a colon or an opening bracket.
+            if matches!(t.punct(), Some(',' | ':' | ';' | '(' | '"' | '\u{201c}')) {
+                at_start = true;
+            }
+            continue;
+        }
+        let w: &str = l;
+        if CUES.contains(&w) || w.contains("n't") || w.contains("n\u{2019}t") || w == "cannot" {
+            return true;
+        }
+        if (matches!(prev, "has" | "have") && matches!(w, "to" | "a"))
+            || (matches!(prev, "do" | "does") && w == "not")
+        {
+            return true;
+        }
+        if at_start {
+            if lexicon::is_imperative_verb(w) {
+                return true;
+            }
+            at_start = lexicon::is_skippable_adverb(w) || matches!(w, "do" | "not");
+        }
+        prev = w;
+    }
+    false
 }
 
 /// Classifies, skeletonises and signs one sentence.
@@ -278,6 +369,30 @@ mod tests {
         }
         let _ = index.candidate_pairs();
         let _ = skeleton::buckets(skeletons.iter().enumerate().map(|(i, s)| (i as u32, s)), 0);
+    }
+
+    #[test]
+    fn the_directive_prefilter_never_hides_a_directive() {
+        let mut texts = generated(fuzz_count());
+        texts.extend(
+            [
+                "Record the crime.",
+                "If the victim agrees, record the crime.",
+                "Note: record the crime.",
+                "Officers mustn't record the crime.",
+                "Officers are under a duty to record the crime.",
+                "Officers have to record the crime.",
+                "Don't record the crime.",
+                "Never record the crime.",
+                "(Always) record the crime.",
+                "Should the suspect fail to attend, arrest them.",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            let a = analyse_sentence(t, &NoExpansion);
+            assert_eq!(a.directive, directives::classify(t), "{t:?}");
+        }
     }
 
     #[test]

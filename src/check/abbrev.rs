@@ -282,12 +282,21 @@ const QUOTES: &[char] = &['"', '\'', '\u{2018}', '\u{2019}', '\u{201c}', '\u{201
 
 /// Capitals that are part of a reference rather than an abbreviation a reader needs spelt
 /// out: a judgment's court code ("[2004] EWHC 2782"), a statutory instrument number
-/// ("SI 2020/26"), a time ("5 PM"), a postcode ("SW1A 2AA").
+/// ("SI 2020/26"), a time ("5 PM"), a postcode ("SW1A 2AA"), a party in a case name
+/// ("DPP v Baker"), which is cited as the law reports name it.
 fn is_reference(text: &str, ws: &[Word], k: usize) -> bool {
     let w = &ws[k];
     let next = ws.get(k + 1).map(|n| n.text);
     let prev = k.checked_sub(1).map(|p| ws[p].text);
     if text[..w.range.start].trim_end().ends_with(']') {
+        return true;
+    }
+    let versus = |t: &str| matches!(t, "v" | "v." | "vs" | "vs.");
+    let capitalised =
+        |t: Option<&str>| t.is_some_and(|t| t.starts_with(|c: char| c.is_uppercase()));
+    if next.is_some_and(versus) && capitalised(ws.get(k + 2).map(|n| n.text))
+        || prev.is_some_and(versus) && k >= 2 && capitalised(Some(ws[k - 2].text))
+    {
         return true;
     }
     let year = |t: &str| t.len() == 4 && t.chars().all(|c| c.is_ascii_digit());

@@ -11,19 +11,27 @@ pub mod baseline;
 mod broken_anchor;
 mod broken_link;
 mod cited;
+pub mod definition_conflict;
 mod deprecated_term;
+pub mod directive_conflict;
 mod duplicate_id;
+pub mod duplicate_passage;
+pub mod fact_mismatch;
 mod heading_order;
 mod inconsistent_expansion;
 mod missing_alt_text;
 mod missing_section;
 mod missing_summary;
+pub mod must_without_basis;
+pub mod numeric_drift;
 mod orphan_page;
 pub mod overlay_conflict;
 mod predates_amendment;
 mod repealed_citation;
 mod review_overdue;
 mod scope_mismatch;
+pub mod similarity;
+pub mod statements;
 pub mod suppress;
 mod undefined_abbreviation;
 mod unknown_citation;
@@ -34,6 +42,7 @@ use crate::diag::{Diagnostic, RuleInfo, Severity};
 use crate::graph::Site;
 use jiff::civil::Date;
 use rayon::prelude::*;
+use std::sync::OnceLock;
 
 /// Inputs every check may read.
 pub struct CheckContext<'a> {
@@ -41,6 +50,50 @@ pub struct CheckContext<'a> {
     /// The date `review-overdue` compares against: `--today`, or the clock (the only place a
     /// date from the clock is used).
     pub today: Date,
+    shared: Shared,
+}
+
+/// Analysis shared by the consistency checks, computed once per run on first use.
+#[derive(Default)]
+struct Shared {
+    statements: OnceLock<statements::Statements>,
+    facts: OnceLock<Vec<fact_mismatch::Mismatch>>,
+    conflicts: OnceLock<Vec<directive_conflict::Conflict>>,
+    similar: OnceLock<similarity::Similar>,
+}
+
+impl<'a> CheckContext<'a> {
+    pub fn new(site: &'a Site, today: Date) -> Self {
+        CheckContext {
+            site,
+            today,
+            shared: Shared::default(),
+        }
+    }
+
+    /// Statements and passages of every page (sentences classified, skeletons, shingles).
+    pub fn statements(&self) -> &statements::Statements {
+        self.shared
+            .statements
+            .get_or_init(|| statements::Statements::build(self.site))
+    }
+
+    /// Figures that contradict a cited provision's legal summary.
+    pub fn fact_mismatches(&self) -> &[fact_mismatch::Mismatch] {
+        self.shared.facts.get_or_init(|| fact_mismatch::find(self))
+    }
+
+    /// Directive conflicts, later statement first.
+    pub fn directive_conflicts(&self) -> &[directive_conflict::Conflict] {
+        self.shared
+            .conflicts
+            .get_or_init(|| directive_conflict::find(self.statements()))
+    }
+
+    /// Drifted copies and duplicated passages.
+    pub fn similar(&self) -> &similarity::Similar {
+        self.shared.similar.get_or_init(|| similarity::find(self))
+    }
 }
 
 pub trait Check: Sync + Send {
@@ -66,6 +119,12 @@ pub fn registry() -> Vec<Box<dyn Check>> {
         Box::new(heading_order::HeadingOrder),
         Box::new(missing_alt_text::MissingAltText),
         Box::new(missing_summary::MissingSummary),
+        Box::new(fact_mismatch::FactMismatch),
+        Box::new(directive_conflict::DirectiveConflict),
+        Box::new(numeric_drift::NumericDrift),
+        Box::new(duplicate_passage::DuplicatePassage),
+        Box::new(definition_conflict::DefinitionConflict),
+        Box::new(must_without_basis::MustWithoutBasis),
         Box::new(repealed_citation::RepealedCitation),
         Box::new(unknown_citation::UnknownCitation),
         Box::new(predates_amendment::PredatesAmendment),
@@ -182,11 +241,23 @@ pub fn explain(name: &str) -> Option<String> {
     })
 }
 
+/// Checks that read the shared statement analysis: it is built before they run, so that its
+/// parallel work is not serialised behind one check.
+const STATEMENT_CHECKS: &[&str] = &[
+    fact_mismatch::NAME,
+    directive_conflict::NAME,
+    numeric_drift::NAME,
+    duplicate_passage::NAME,
+    definition_conflict::NAME,
+    must_without_basis::NAME,
+];
+
 /// Runs every enabled check in parallel; output order is fixed by sorting afterwards.
 ///
 /// Severity: `site.yaml` `checks:` overrides every finding of a check; otherwise a finding
-/// keeps the check's default, or a lower severity the check chose for it (a local page that
-/// has not caught up with national guidance is a warning of an error-level check).
+/// keeps the check's default, or a lower severity the check chose for it (a must/should
+/// divergence, or a local page that has not caught up with national guidance, is a warning of
+/// an error-level check).
 ///
 /// Contradictions between a force's local page and national guidance then become
 /// `overlay-conflict` findings. Suppressions are applied by the caller, over every finding of
@@ -194,6 +265,10 @@ pub fn explain(name: &str) -> Option<String> {
 pub fn run(cx: &CheckContext) -> Vec<Diagnostic> {
     let checks = registry();
     let cfg = &cx.site.config;
+    let enabled = |name: &str| !matches!(cfg.check(name).and_then(|cc| cc.severity), Some(None));
+    if STATEMENT_CHECKS.iter().any(|n| enabled(n)) {
+        let _ = cx.statements();
+    }
     let per_check: Vec<Vec<Diagnostic>> = checks
         .par_iter()
         .map(|c| {

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod checks;
 mod content;
 mod core;
 mod crash;
