@@ -656,7 +656,12 @@ pub fn build(opts: &Options) -> Result<BuildReport, Fatal> {
 
     // INDEX and WRITE: the indexes are built straight into the staging folder.
     stage(opts, "Writing", 0);
-    let index = |staging: &Path| crate::index::build(site, staging, static_search);
+    let index_opts = crate::index::IndexOptions {
+        static_search,
+        portable,
+        theme: Some(&theme),
+    };
+    let index = |staging: &Path| crate::index::build(site, staging, &index_opts);
     let out = opts
         .out
         .clone()

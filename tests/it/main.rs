@@ -13,3 +13,4 @@ mod incremental;
 mod serve;
 mod suppression;
 mod theme;
+mod search;
