@@ -48,7 +48,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DocAddress, DocId, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal,
+    DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal,
     SegmentReader, TantivyDocument, Term,
 };
 
@@ -69,6 +69,8 @@ const HEADINGS_BOOST: Score = 2.5;
 const SUMMARY_BOOST: Score = 1.5;
 const TAGS_BOOST: Score = 1.5;
 const BODY_BOOST: Score = 1.0;
+/// How much more a section counts when its page title or its headings name every concept.
+const ABOUT_BOOST: Score = 1.0;
 /// Weight of a close spelling tried for a word the site does use.
 const FUZZY_WEIGHT: Score = 0.5;
 const SNIPPET_CHARS: usize = 200;
@@ -124,6 +126,10 @@ pub struct SearchIndex {
     dir: PathBuf,
     reader: IndexReader,
     f: Fields,
+    /// Fields words are scored in, with their weights.
+    prose: [(Field, Score); 5],
+    /// Fields that say what a section is about.
+    headings: [(Field, Score); 2],
     pages: Vec<PageInfo>,
     acts: ActTable,
     synonyms: Synonyms,
@@ -182,6 +188,14 @@ impl SearchIndex {
         Ok(SearchIndex {
             dir,
             reader,
+            prose: [
+                (f.title, TITLE_BOOST),
+                (f.headings, HEADINGS_BOOST),
+                (f.summary, SUMMARY_BOOST),
+                (f.tags, TAGS_BOOST),
+                (f.body, BODY_BOOST),
+            ],
+            headings: [(f.title, 1.0), (f.headings, 1.0)],
             f,
             pages,
             acts: tables.act_table(),
@@ -337,7 +351,7 @@ impl SearchIndex {
         let matchers = plan
             .concepts
             .iter()
-            .map(|c| c.query.weight(no_scoring))
+            .map(|c| Ok((c.query.weight(no_scoring)?, c.about.weight(no_scoring)?)))
             .collect::<tantivy::Result<Vec<_>>>()?;
         let collector = PageCollector {
             matchers,
@@ -408,6 +422,7 @@ impl SearchIndex {
             }
             plan.concepts.push(Concept {
                 query: self.citation_query(c.section.as_deref(), &tokens),
+                about: self.provision_query(c.section.is_some(), &tokens),
                 required: false,
             });
             seen_citations.push(tokens);
@@ -468,13 +483,18 @@ impl SearchIndex {
                 let members = &self.synonyms.groups[sm.group];
                 let alts: Vec<Box<dyn Query>> = members
                     .iter()
-                    .map(|stems| self.words_query(stems, 1.0))
+                    .map(|stems| self.words_query(stems, 1.0, &self.prose))
+                    .collect();
+                let about = members
+                    .iter()
+                    .map(|stems| (Occur::Should, self.words_query(stems, 1.0, &self.headings)))
                     .collect();
                 for member in members {
                     plan.highlight.extend(member.iter().cloned());
                 }
                 plan.concepts.push(Concept {
                     query: Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.3)),
+                    about: Box::new(BooleanQuery::new(about)),
                     required: false,
                 });
                 sequence.push(None);
@@ -489,11 +509,24 @@ impl SearchIndex {
             }
             let mut queries: Vec<Box<dyn Query>> = alts
                 .iter()
-                .map(|(stem, weight)| self.words_query(std::slice::from_ref(stem), *weight))
+                .map(|(stem, weight)| {
+                    self.words_query(std::slice::from_ref(stem), *weight, &self.prose)
+                })
+                .collect();
+            let mut about: Vec<(Occur, Box<dyn Query>)> = alts
+                .iter()
+                .map(|(stem, _)| {
+                    (
+                        Occur::Should,
+                        self.words_query(std::slice::from_ref(stem), 1.0, &self.headings),
+                    )
+                })
                 .collect();
             plan.highlight.extend(alts.iter().map(|(s, _)| s.clone()));
             if let Some(token) = analysis::bare_section(&w.word) {
-                queries.push(self.citation_query(Some(&w.word), &[token]));
+                let tokens = [token];
+                queries.push(self.citation_query(Some(&w.word), &tokens));
+                about.push((Occur::Should, self.provision_query(true, &tokens)));
             }
             let query: Box<dyn Query> = if queries.len() == 1 {
                 queries.pop().expect("one query")
@@ -502,6 +535,7 @@ impl SearchIndex {
             };
             plan.concepts.push(Concept {
                 query,
+                about: Box::new(BooleanQuery::new(about)),
                 required: false,
             });
             sequence.push(Some(alts[0].0.clone()));
@@ -513,7 +547,8 @@ impl SearchIndex {
             }
             plan.highlight.extend(stems.iter().cloned());
             plan.concepts.push(Concept {
-                query: self.words_query(&stems, 1.0),
+                query: self.words_query(&stems, 1.0, &self.prose),
+                about: self.words_query(&stems, 1.0, &self.headings),
                 required: true,
             });
         }
@@ -540,17 +575,16 @@ impl SearchIndex {
         Ok(plan)
     }
 
-    /// A word (or phrase, as stems) in every prose field, weighted by field.
-    fn words_query(&self, stems: &[String], weight: Score) -> Box<dyn Query> {
-        let fields = [
-            (self.f.title, TITLE_BOOST),
-            (self.f.headings, HEADINGS_BOOST),
-            (self.f.summary, SUMMARY_BOOST),
-            (self.f.tags, TAGS_BOOST),
-            (self.f.body, BODY_BOOST),
-        ];
+    /// A word (or phrase, as stems) in `fields`, weighted by field.
+    fn words_query(
+        &self,
+        stems: &[String],
+        weight: Score,
+        fields: &[(Field, Score)],
+    ) -> Box<dyn Query> {
         let clauses = fields
-            .into_iter()
+            .iter()
+            .copied()
             .map(|(field, boost)| {
                 let q: Box<dyn Query> = if let [stem] = stems {
                     Box::new(TermQuery::new(
@@ -618,6 +652,21 @@ impl SearchIndex {
             add(self.f.body, &sec.to_ascii_lowercase(), 0.3);
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Pages that are about a citation, not merely citing it: the legal summary of the
+    /// provision (of the act, for a whole-act citation).
+    fn provision_query(&self, has_section: bool, tokens: &[String]) -> Box<dyn Query> {
+        let token = match tokens {
+            [_, act_sec, _] if has_section => act_sec,
+            [sec] if has_section => sec,
+            [act, ..] => act,
+            [] => return Box::new(tantivy::query::EmptyQuery),
+        };
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.f.provision, token),
+            IndexRecordOption::Basic,
+        ))
     }
 
     /// Whether the site uses a word (as written, or any word with its stem).
@@ -772,7 +821,11 @@ struct Plan {
 }
 
 struct Concept {
+    /// Scores the concept over the prose fields.
     query: Box<dyn Query>,
+    /// Matches sections whose title or headings name the concept (for a citation: the
+    /// summary of the provision).
+    about: Box<dyn Query>,
     required: bool,
 }
 
@@ -787,15 +840,16 @@ struct Found {
 /// Collects every matching section, scales its score by the share of the query's concepts it
 /// matches, and keeps each page's best section.
 struct PageCollector {
-    /// One per concept, scoring disabled: they only say whether a section matches it.
-    matchers: Vec<Box<dyn Weight>>,
+    /// Per concept, scoring disabled: whether a section matches it, and whether its title or
+    /// headings do.
+    matchers: Vec<(Box<dyn Weight>, Box<dyn Weight>)>,
     page_field: &'static str,
 }
 
 struct PageSegmentCollector {
     segment: SegmentOrdinal,
     pages: Column<u64>,
-    matchers: Vec<Box<dyn Scorer>>,
+    matchers: Vec<(Box<dyn Scorer>, Box<dyn Scorer>)>,
     best: HashMap<u64, (Score, DocId)>,
 }
 
@@ -814,7 +868,7 @@ impl Collector for PageCollector {
             matchers: self
                 .matchers
                 .iter()
-                .map(|w| w.scorer(reader, 1.0))
+                .map(|(any, about)| Ok((any.scorer(reader, 1.0)?, about.scorer(reader, 1.0)?)))
                 .collect::<tantivy::Result<_>>()?,
             best: HashMap::new(),
         })
@@ -829,27 +883,32 @@ impl Collector for PageCollector {
     }
 }
 
+/// Whether `d` matches `doc` (docs arrive in increasing order).
+fn at(d: &mut dyn Scorer, doc: DocId) -> bool {
+    let mut at = d.doc();
+    if at < doc {
+        at = d.seek(doc);
+    }
+    at == doc
+}
+
 impl SegmentCollector for PageSegmentCollector {
     type Fruit = Vec<Found>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let n = self.matchers.len();
-        let score = if n > 1 {
-            let mut matched = 0usize;
-            for m in &mut self.matchers {
-                let mut at = m.doc();
-                if at < doc {
-                    at = m.seek(doc);
-                }
-                if at == doc {
-                    matched += 1;
+        let n = self.matchers.len() as Score;
+        let (mut matched, mut named) = (0.0, 0.0);
+        for (any, about) in &mut self.matchers {
+            if at(any.as_mut(), doc) {
+                matched += 1.0;
+                if at(about.as_mut(), doc) {
+                    named += 1.0;
                 }
             }
-            let share = matched as Score / n as Score;
-            score * share * share
-        } else {
-            score
-        };
+        }
+        let share = matched / n;
+        let named = named / n;
+        let score = score * share * share * (1.0 + ABOUT_BOOST * named * named);
         let Some(page) = self.pages.first(doc) else {
             return;
         };
