@@ -12,6 +12,7 @@ use crate::graph::Site;
 use crate::model::Kind;
 use crate::render::Theme;
 use crate::render::view::ViewContext;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -54,6 +55,16 @@ pub struct ResultView {
     pub snippet: String,
 }
 
+/// A kind the results can be narrowed to, with its count.
+#[derive(Debug, Serialize)]
+pub struct FacetView {
+    pub label: String,
+    pub count: u64,
+    /// Relative to the search page.
+    pub url: String,
+    pub current: bool,
+}
+
 /// Renders search results with the theme's `search.html`.
 pub struct ResultsPage {
     theme: Theme,
@@ -80,22 +91,45 @@ impl ResultsPage {
         })
     }
 
-    /// The page for `query` and what searching for it gave. An empty query gives the empty
-    /// form.
+    /// The page for `query` (within `kind`, if given) and what searching for it gave. An
+    /// empty query gives the empty form.
     pub fn render(
         &self,
         query: &str,
+        kind: Option<&str>,
         outcome: Result<&SearchResponse, &SearchError>,
     ) -> Result<String, String> {
         let query = query.trim();
+        let kind = kind.map(str::trim).filter(|k| !k.is_empty());
         let root = self.site["root"].as_str().unwrap_or("../");
         let mut ctx = tera::Context::new();
         ctx.insert("site", &self.site);
         ctx.insert("title", "Search");
+        if let Some(k) = kind {
+            ctx.insert("kind", k);
+        }
         if !query.is_empty() {
             ctx.insert("query", query);
             match outcome {
                 Ok(res) => {
+                    let facets: Vec<FacetView> = res
+                        .facets
+                        .get("kind")
+                        .into_iter()
+                        .flatten()
+                        .map(|(k, &count)| FacetView {
+                            label: Kind::parse(k)
+                                .map_or_else(|| k.clone(), |x| x.label().to_string()),
+                            count,
+                            url: format!(
+                                "./?q={}&kind={}",
+                                utf8_percent_encode(query, NON_ALPHANUMERIC),
+                                utf8_percent_encode(k, NON_ALPHANUMERIC)
+                            ),
+                            current: kind == Some(k.as_str()),
+                        })
+                        .collect();
+                    ctx.insert("facets", &facets);
                     let results: Vec<ResultView> = res
                         .hits
                         .iter()
@@ -128,7 +162,7 @@ impl ResultsPage {
 pub fn results_message(query: &str, res: &SearchResponse) -> String {
     match res.total {
         0 => format!(
-            "No results for “{query}”. Try fewer words, other words, or a section number such as s.4A."
+            "No results for “{query}”. Try fewer or other words, or a section number such as s.4A."
         ),
         1 => format!("1 result for “{query}”"),
         n if n > res.hits.len() => format!(

@@ -5,8 +5,10 @@
 //! Pagefind is given a small HTML document per page made from the same sections as the
 //! tantivy index, not the rendered page: no navigation or footer text to index, headings
 //! with their anchors (so a result can land on a section), the title and summary weighted
-//! up, each section's citations written in their normalised form (`s4a`, `pha1997s4a`) so
-//! "section 4A of the Act" is found by "s4a", and the kind as a filter and meta field.
+//! up, and the kind as a filter and meta field. Pagefind folds "s.4A" to `s4a` itself; the
+//! search page rewrites "section 4A" and "s 4A" in a query to the same form. Glossary
+//! synonyms and typo correction are the server's: the static index finds words as written
+//! (stemmed, and as prefixes).
 
 use super::docs::PageDoc;
 use pagefind::api::PagefindIndex;
@@ -57,30 +59,12 @@ pub fn page_html(p: &PageDoc, language: &str) -> String {
             escape(&p.info.summary)
         ));
     }
-    let citations = |tokens: &[String]| {
-        let mut t: Vec<&str> = tokens.iter().map(String::as_str).collect();
-        t.sort_unstable();
-        t.dedup();
-        t.join(" ")
-    };
-    if !p.provision.is_empty() {
-        h.push_str(&format!(
-            "<p data-pagefind-weight=\"8\">{}</p>",
-            citations(&p.provision)
-        ));
-    }
     for s in &p.sections {
         if let (Some(a), Some(t)) = (&s.anchor, &s.heading) {
             h.push_str(&format!("<h2 id=\"{}\">{}</h2>", escape(a), escape(t)));
         }
         for para in s.body.split('\n').filter(|x| !x.trim().is_empty()) {
             h.push_str(&format!("<p>{}</p>", escape(para)));
-        }
-        if !s.citations.is_empty() {
-            h.push_str(&format!(
-                "<p data-pagefind-weight=\"2\">{}</p>",
-                citations(&s.citations)
-            ));
         }
     }
     h.push_str("</body></html>");
