@@ -138,3 +138,410 @@ fn officer_queries_find_the_right_page_in_the_top_three() {
         failures.join("\n")
     );
 }
+
+/// Queries of the tuning set's kind, written after the ranking was settled and checked
+/// without changing it; kept as a guard against regressions.
+const MORE_RELEVANCE: &[(&str, &str)] = &[
+    (
+        "stalking protection order grounds",
+        "legislation/spa-2019/s1|guidance/stalking-or-harassment/protective-orders/stalking-protection-orders",
+    ),
+    ("s3 SPA minimum 2 years", "legislation/spa-2019/s3"),
+    ("who is responsible for risk assessment", "guidance/stalking-or-harassment/risk-assessment"),
+    ("SRP stalking risk profile", "glossary/srp|guidance/stalking-or-harassment/risk-assessment/screening-tools"),
+    ("MASIP pilots evaluation", "practice/multi-agency-stalking-intervention-programme"),
+    (
+        "early advice CPS stalking",
+        "guidance/stalking-or-harassment/investigation|guidance/stalking-or-harassment/multi-agency/stalking-teams-and-clinics",
+    ),
+    ("what is the victims code", "glossary/victims-code|guidance/stalking-or-harassment/victim-care/enhanced-service"),
+    ("online stalking fake accounts", "guidance/stalking-or-harassment/investigation/cyberstalking"),
+    ("suspect's phone download", "guidance/stalking-or-harassment/investigation/digital-evidence"),
+    ("bail conditions not enough protection", "guidance/stalking-or-harassment/protective-orders/stalking-protection-orders"),
+    ("vawg", "glossary/vawg"),
+    ("MCA 1988 s1 grossly offensive", "legislation/mca-1988/s1"),
+    ("section 32 crime and disorder act", "legislation/cda-1998/s32"),
+    ("six month time limit s127", "legislation/mca-1980/s127|legislation/ca-2003/s127"),
+    ("fixated obsessive unwanted repeated", "glossary/four|guidance/stalking-or-harassment/recognising-stalking"),
+    ("repeat victims history checks call", "guidance/stalking-or-harassment/call-handling"),
+    (
+        "single point of contact for stalking in each force",
+        "glossary/spoc|guidance/stalking-or-harassment/multi-agency/stalking-teams-and-clinics",
+    ),
+    (
+        "variation and discharge of an spo",
+        "guidance/stalking-or-harassment/protective-orders/notification-variation-and-discharge",
+    ),
+    ("magistrates court maximum sentence either way", "legislation/sentencing-act-2020|legislation/pha-1997/s4"),
+    (
+        "what the officers said about training",
+        "guidance/police-response-to-stalking-2024/officers-and-staff-perspectives|recommendations/rec-10",
+    ),
+];
+
+#[test]
+fn more_officer_queries_find_the_right_page_in_the_top_three() {
+    let missed: Vec<String> = MORE_RELEVANCE
+        .iter()
+        .filter(|(q, expected)| {
+            let top = top_ids(q, 3);
+            !expected.split('|').any(|e| top.iter().any(|t| t == e))
+        })
+        .map(|(q, e)| format!("  {q:?}: wanted {e}, got {:?}", top_ids(q, 3)))
+        .collect();
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn every_form_of_a_citation_finds_its_legal_summary_first() {
+    for q in [
+        "s4A",
+        "s4a",
+        "S4A",
+        "s.4A",
+        "s 4A",
+        "sect 4A",
+        "section 4A",
+        "PHA s 4A",
+        "PHA 1997, s 4A",
+        "s.4A PHA 1997",
+        "section 4A of the Protection from Harassment Act 1997",
+    ] {
+        assert_eq!(top_ids(q, 1), ["legislation/pha-1997/s4a"], "query {q:?}");
+    }
+    // The act alone leads to the act's summary.
+    assert_eq!(top_ids("Protection from Harassment Act 1997", 1), ["legislation/pha-1997"]);
+}
+
+#[test]
+fn a_result_lands_on_the_section_that_answers() {
+    let res = index()
+        .search(&SearchRequest {
+            query: "who can apply for an SPO".into(),
+            kind: Some("guidance".into()),
+            limit: 3,
+        })
+        .unwrap();
+    let hit = res
+        .hits
+        .iter()
+        .find(|h| h.id == "guidance/stalking-or-harassment/protective-orders/stalking-protection-orders")
+        .expect("the SPO guidance");
+    assert_eq!(
+        hit.url,
+        "guidance/stalking-or-harassment/protective-orders/stalking-protection-orders/#who-can-apply"
+    );
+    assert_eq!(hit.title, "Stalking protection orders › Who can apply");
+    assert!(hit.snippet.contains("<mark>"), "{}", hit.snippet);
+}
+
+#[test]
+fn kind_filter_facet_counts_and_snippets() {
+    let all = index()
+        .search(&SearchRequest {
+            query: "restraining order".into(),
+            kind: None,
+            limit: 50,
+        })
+        .unwrap();
+    let legal = index()
+        .search(&SearchRequest {
+            query: "restraining order".into(),
+            kind: Some("legal".into()),
+            limit: 50,
+        })
+        .unwrap();
+    let kinds = &all.facets["kind"];
+    assert!(kinds["legal"] > 0 && kinds["guidance"] > 0, "{kinds:?}");
+    assert_eq!(kinds.values().sum::<u64>() as usize, all.total);
+    assert_eq!(legal.total as u64, kinds["legal"]);
+    assert!(legal.hits.iter().all(|h| h.kind == "legal"));
+    assert!(all.facets["tags"].values().any(|&n| n > 0));
+    assert!(all.facets["audience"].contains_key("investigators"));
+    for h in &all.hits {
+        // Escaped text; the only markup is the highlight.
+        let plain = h.snippet.replace("<mark>", "").replace("</mark>", "");
+        assert!(!plain.contains('<') && !plain.contains('>'), "{}", h.snippet);
+    }
+    assert!(all.hits[0].snippet.contains("<mark>"));
+    let bad = index().search(&SearchRequest {
+        query: "x".into(),
+        kind: Some("leaflet".into()),
+        limit: 5,
+    });
+    assert!(matches!(bad, Err(SearchError::BadQuery(m)) if m.contains("unknown kind `leaflet`")));
+}
+
+#[test]
+fn cli_prints_the_spec_json_shape() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["search", "--json", "--limit", "3", "--dir"])
+        .arg(bundled())
+        .arg("SPO breach")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["hits", "total"]);
+    assert!(v["total"].as_u64().unwrap() >= 3);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3);
+    for h in hits {
+        let mut k: Vec<&str> = h.as_object().unwrap().keys().map(String::as_str).collect();
+        k.sort_unstable();
+        assert_eq!(k, ["id", "kind", "score", "snippet", "title", "url"]);
+    }
+    assert_eq!(hits[0]["id"], "legislation/spa-2019/s8");
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+
+    // Human output, and the exit codes: 0 found, 1 nothing found, 2 error.
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+            .arg("search")
+            .arg("--dir")
+            .arg(bundled())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["interim SPO", "--limit", "2"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("1. Interim stalking protection orders"), "{}", stdout(&o));
+    let o = run(&["qwxzv"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("No results for \"qwxzv\""));
+    let o = run(&["spo", "--kind", "leaflet"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown kind `leaflet`"), "{}", stderr(&o));
+}
+
+#[test]
+fn missing_and_old_indexes_are_refused_clearly() {
+    let empty = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_waymark"))
+        .args(["search", "spo", "--dir"])
+        .arg(empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no search index in"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("waymark build"), "{}", stderr(&o));
+
+    let copy = tempfile::tempdir().unwrap();
+    copy_dir(&bundled().join("search-index"), &copy.path().join("search-index"));
+    std::fs::write(copy.path().join("search-index/schema-version"), "waymark-search-0\n").unwrap();
+    match SearchIndex::open(copy.path()) {
+        Err(e @ SearchError::WrongSchema { .. }) => {
+            let m = e.to_string();
+            assert!(m.contains("waymark-search-0") && m.contains("rebuild the site"), "{m}");
+        }
+        other => panic!("expected WrongSchema, got {other:?}"),
+    }
+}
+
+#[test]
+fn servers_render_results_with_the_themes_search_page() {
+    use waymark::index::page::ResultsPage;
+    let page = ResultsPage::open(bundled()).unwrap();
+    let res = index()
+        .search(&SearchRequest {
+            query: "interim SPO".into(),
+            kind: None,
+            limit: 10,
+        })
+        .unwrap();
+    let html = page.render("interim SPO", None, Ok(&res)).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let sel = |css: &str| scraper::Selector::parse(css).unwrap();
+    let input = doc.select(&sel("#search-q")).next().unwrap();
+    assert_eq!(input.value().attr("value"), Some("interim SPO"));
+    let status: String = doc.select(&sel("#search-status")).next().unwrap().text().collect();
+    assert_eq!(
+        status,
+        format!("{} results for “interim SPO”; the first 10 are shown", res.total)
+    );
+    let links: Vec<_> = doc.select(&sel("#search-results li > a")).collect();
+    assert_eq!(links.len(), res.hits.len());
+    assert_eq!(
+        links[0].value().attr("href"),
+        Some("../guidance/stalking-or-harassment/protective-orders/interim-orders/")
+    );
+    assert!(html.contains("<mark>"));
+    assert!(html.contains("data-rendered=\"true\""));
+    // Narrowing by kind, with counts, as links that work without JavaScript.
+    let facet = doc
+        .select(&sel("#search-facets a"))
+        .find(|a| a.text().collect::<String>().starts_with("Legal summary ("))
+        .expect("a legal facet");
+    assert_eq!(facet.value().attr("href"), Some("./?q=interim%20SPO&kind=legal"));
+    // The query is text, never markup.
+    let html = page
+        .render("<script>alert(1)</script>", Some("legal"), Ok(&Default::default()))
+        .unwrap();
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("No results for “&lt;script&gt;alert(1)&lt;/script&gt;”"));
+    let err = SearchError::BadQuery("unknown kind `x`".into());
+    let html = page.render("spo", Some("x"), Err(&err)).unwrap();
+    assert!(html.contains("That search could not be run: unknown kind `x`."));
+    // No query: the plain form.
+    let html = page.render("", None, Ok(&Default::default())).unwrap();
+    assert!(html.contains("data-rendered=\"false\""));
+}
+
+#[test]
+fn the_static_index_is_written_and_answers_queries() {
+    let dir = bundled().join("pagefind");
+    for f in ["pagefind.js", "pagefind-entry.json", "wasm.en.pagefind"] {
+        assert!(dir.join(f).is_file(), "missing pagefind/{f}");
+    }
+    let names: Vec<String> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with(".pf_meta")));
+    assert!(names.iter().any(|n| n.ends_with(".pf_index")));
+    assert!(names.iter().any(|n| n.ends_with(".pf_fragment")));
+    assert!(!names.iter().any(|n| n.contains("-ui")), "no UI files: {names:?}");
+    let entry: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("pagefind-entry.json")).unwrap()).unwrap();
+    assert_eq!(entry["languages"]["en"]["page_count"].as_u64(), Some(index().pages() as u64));
+
+    // A browser's view: node runs pagefind.js with fetch served from the folder.
+    if std::process::Command::new("node").arg("--version").output().is_err() {
+        eprintln!("node is not installed: the static index was not queried");
+        return;
+    }
+    let query = |q: &str| -> serde_json::Value {
+        let o = std::process::Command::new("node")
+            .arg(repo().join("tests/support/pagefind_query.mjs"))
+            .arg(&dir)
+            .arg(q)
+            .arg("3")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "node: {}", stderr(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let v = query("interim stalking protection orders");
+    assert_eq!(
+        v["results"][0]["url"],
+        "/guidance/stalking-or-harassment/protective-orders/interim-orders/"
+    );
+    assert_eq!(v["results"][0]["kind"], "guidance");
+    let subs = v["results"][0]["sub_results"].as_array().unwrap();
+    assert!(subs.iter().any(|s| s["url"]
+        == "/guidance/stalking-or-harassment/protective-orders/interim-orders/#when-to-seek-one"));
+    // Citations are folded: "s.4A" in the text is found as s4a.
+    let v = query("s4a");
+    assert_eq!(v["results"][0]["url"], "/legislation/pha-1997/s4a/");
+    // Small pieces: a query fetches a fraction of the index.
+    let total: u64 = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
+    assert!(v["bytes"].as_u64().unwrap() < total / 2, "{} of {total}", v["bytes"]);
+}
+
+fn small_site() -> TestSite {
+    TestSite::fixture("search/small")
+}
+
+fn search_small(site: &TestSite, q: &str) -> Vec<String> {
+    let o = site.run(&["search", "--json", "--dir", site.path("public").to_str().unwrap(), q]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{q}: {e}: {}", stderr(&o)));
+    v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn glossary_synonyms_typos_and_phrases() {
+    let site = small_site();
+    let o = site.build(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // "SPO" finds the page that only spells the order out, and the other way round.
+    let spo = search_small(&site, "SPO");
+    assert!(spo.contains(&"guidance/long-form".to_string()), "{spo:?}");
+    let spelled = search_small(&site, "stalking protection order");
+    assert!(spelled.contains(&"guidance/short-form".to_string()), "{spelled:?}");
+    // A deprecated variant still finds the order.
+    assert_eq!(search_small(&site, "stalking prevention order")[0], "glossary/spo");
+    // Typos are corrected against the site's own words.
+    assert_eq!(search_small(&site, "perpetrater programe"), ["guidance/short-form"]);
+    assert_eq!(search_small(&site, "chronolgy")[0], "guidance/long-form");
+    // Shortened words stand for the words they begin.
+    assert_eq!(search_small(&site, "max penalty s4a")[0], "legislation/pha-1997/s4a");
+    // Quoted phrases must appear as written.
+    assert_eq!(search_small(&site, "\"name streets\""), ["guidance/short-form"]);
+    assert!(search_small(&site, "\"streets name\"").is_empty());
+    // A citation in prose is found by its short form.
+    assert!(search_small(&site, "s4a").contains(&"guidance/evidence".to_string()));
+}
+
+#[test]
+fn restricted_text_never_reaches_the_search_indexes() {
+    let site = small_site();
+    site.write(
+        "content/guidance/evidence.md",
+        "---\ntitle: \"Securing evidence\"\nsummary: \"What to capture.\"\n---\n\nPhotograph the messages.\n\n<!-- waymark-restricted -->\nThe Quillfeather covert tasking protocol applies to every deployment.\n<!-- /waymark-restricted -->\n",
+    );
+    site.write(
+        "content/guidance/secret.md",
+        "---\ntitle: \"Marrowgate procedures\"\nsummary: \"Internal.\"\nvisibility: restricted\n---\n\nMarrowgate details for internal use only.\n",
+    );
+    let o = site.run(&["build", "--today", "2026-11-28"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(search_small(&site, "quillfeather").is_empty());
+    assert!(search_small(&site, "marrowgate").is_empty());
+    assert!(!search_small(&site, "photograph messages").is_empty());
+    // The internal profile includes both.
+    let o = site.run(&["build", "--today", "2026-11-28", "--profile", "internal", "--no-static-search"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(search_small(&site, "quillfeather"), ["guidance/evidence"]);
+    assert_eq!(search_small(&site, "marrowgate")[0], "guidance/secret");
+}
+
+#[test]
+fn portable_builds_have_no_static_index_and_the_page_says_why() {
+    let site = small_site();
+    let o = site.build(&["--portable"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!site.path("public/pagefind").exists());
+    assert!(site.path("public/search-index/meta.json").is_file());
+    let page = site.read("public/search/index.html");
+    assert!(page.contains("data-static-search=\"false\""));
+    assert!(page.contains("static/search.js"));
+    let js = site.read("public/static/search.js");
+    assert!(js.contains("opened from disk"));
+    // Results link into the portable site.
+    let o = site.run(&["search", "--json", "--dir", site.path("public").to_str().unwrap(), "chronology"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["hits"][0]["url"], "guidance/long-form/index.html#preparing-the-file");
+}
+
+#[test]
+fn search_indexes_are_byte_identical_across_builds() {
+    let site = small_site();
+    let build = || {
+        let o = site.run(&["build", "--today", "2026-11-28"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        (
+            snapshot_dir(&site.path("public/search-index")),
+            snapshot_dir(&site.path("public/pagefind")),
+        )
+    };
+    let a = build();
+    let b = build();
+    assert!(!a.0.is_empty() && !a.1.is_empty());
+    assert_eq!(a.0, b.0, "tantivy index differs between builds");
+    assert_eq!(a.1, b.1, "static index differs between builds");
+}
