@@ -364,9 +364,14 @@ fn servers_render_results_with_the_themes_search_page() {
     );
     let links: Vec<_> = doc.select(&sel("#search-results li > a")).collect();
     assert_eq!(links.len(), res.hits.len());
-    assert_eq!(
-        links[0].value().attr("href"),
-        Some("../guidance/stalking-or-harassment/protective-orders/interim-orders/")
+    assert!(
+        links[0]
+            .value()
+            .attr("href")
+            .unwrap()
+            .starts_with("../guidance/stalking-or-harassment/protective-orders/interim-orders/"),
+        "{:?}",
+        links[0].value().attr("href")
     );
     assert!(html.contains("<mark>"));
     assert!(html.contains("data-rendered=\"true\""));
