@@ -11,9 +11,11 @@ use crate::model::Legislation;
 use crate::parse::citations::{ActTable, Citation, parse_provision};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenizerManager, WhitespaceTokenizer,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
+    WhitespaceTokenizer,
 };
 
 /// Prose fields: words lower-cased, folded to ASCII and stemmed (English).
@@ -47,6 +49,97 @@ pub fn cites_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(WhitespaceTokenizer::default())
         .filter(LowerCaser)
         .build()
+}
+
+/// The prose analyzer for marking `stems` in a snippet: it stems only words that share their
+/// first three letters with one of them, since any other word cannot stem to it. Stemming a
+/// whole section to mark a few words would cost more than the search itself.
+pub fn snippet_analyzer(stems: &[String]) -> TextAnalyzer {
+    let mut gate: Vec<Vec<u8>> = stems
+        .iter()
+        .map(|s| s.as_bytes()[..s.len().min(3)].to_vec())
+        .collect();
+    gate.sort();
+    gate.dedup();
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StemSome {
+            gate: Arc::new(gate),
+        })
+        .build()
+}
+
+#[derive(Clone)]
+struct StemSome {
+    gate: Arc<Vec<Vec<u8>>>,
+}
+
+impl TokenFilter for StemSome {
+    type Tokenizer<T: Tokenizer> = StemSomeFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemSomeFilter<T> {
+        StemSomeFilter {
+            tokenizer,
+            gate: self.gate,
+            stemmer: text_analyzer(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct StemSomeFilter<T> {
+    tokenizer: T,
+    gate: Arc<Vec<Vec<u8>>>,
+    /// The index's own analyzer, run on single words, so stems agree with the index.
+    stemmer: TextAnalyzer,
+}
+
+impl<T: Tokenizer> Tokenizer for StemSomeFilter<T> {
+    type TokenStream<'a> = StemSomeStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemSomeStream {
+            tail: self.tokenizer.token_stream(text),
+            gate: &self.gate,
+            stemmer: &mut self.stemmer,
+        }
+    }
+}
+
+struct StemSomeStream<'a, T> {
+    tail: T,
+    gate: &'a [Vec<u8>],
+    stemmer: &'a mut TextAnalyzer,
+}
+
+impl<T: TokenStream> TokenStream for StemSomeStream<'_, T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        let head = &token.text.as_bytes()[..token.text.len().min(3)];
+        if self.gate.iter().any(|g| g.as_slice() == head) {
+            let word = std::mem::take(&mut token.text);
+            let mut ts = self.stemmer.token_stream(&word);
+            token.text = if ts.advance() {
+                ts.token().text.clone()
+            } else {
+                word.clone()
+            };
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 pub fn register(tokenizers: &TokenizerManager) {
@@ -102,16 +195,20 @@ pub fn stems(text: &str) -> Vec<String> {
 }
 
 /// Words a question carries that say nothing about what is asked ("how long does an SPO
-/// last" asks about "long", "SPO" and "last"). Dropped from queries, never from the index, so
-/// quoted phrases still match them.
+/// last" asks about "long", "SPO" and "last"), with contractions typed with or without the
+/// apostrophe ("doesn't" is read as "doesn" and "t"). Dropped from queries, never from the
+/// index, so quoted phrases still match them.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
-    "been", "being", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "for",
-    "from", "get", "got", "had", "has", "have", "having", "he", "her", "his", "how", "i", "if",
-    "in", "into", "is", "it", "its", "me", "my", "of", "on", "or", "our", "she", "should",
-    "so", "some", "that", "the", "their", "them", "then", "there", "these", "they", "this",
-    "those", "to", "us", "was", "we", "were", "what", "whats", "when", "where", "which", "who",
-    "whom", "why", "will", "with", "would", "you", "your",
+    "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "aren", "arent", "as",
+    "at", "be", "been", "being", "but", "by", "can", "cant", "could", "couldn", "couldnt", "did",
+    "didn", "didnt", "do", "does", "doesn", "doesnt", "doing", "don", "done", "dont", "for",
+    "from", "get", "got", "had", "has", "hasn", "hasnt", "have", "haven", "havent", "having",
+    "he", "her", "his", "how", "i", "if", "im", "in", "into", "is", "isn", "isnt", "it", "its",
+    "ive", "me", "my", "of", "on", "or", "our", "she", "should", "shouldn", "shouldnt", "so",
+    "some", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+    "to", "us", "was", "wasn", "wasnt", "we", "were", "weren", "werent", "what", "whats", "when",
+    "where", "which", "who", "whom", "why", "will", "with", "won", "wont", "would", "wouldn",
+    "wouldnt", "you", "your",
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
@@ -119,13 +216,15 @@ pub fn is_stop_word(word: &str) -> bool {
 }
 
 /// A bare section number typed without a keyword ("2A", "4a"): digits then one to three
-/// letters. Plain numbers are left alone: "12" is as often months as a section.
+/// letters, not an ordinal ("3rd"). Plain numbers are left alone: "12" is as often months as
+/// a section.
 pub fn bare_section(word: &str) -> Option<String> {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
-    let letters = word.len() - digits;
+    let letters = &word[digits..];
     ((1..=4).contains(&digits)
-        && (1..=3).contains(&letters)
-        && word[digits..].bytes().all(|b| b.is_ascii_lowercase()))
+        && (1..=3).contains(&letters.len())
+        && letters.bytes().all(|b| b.is_ascii_lowercase())
+        && !["st", "nd", "rd", "th"].contains(&letters))
     .then(|| format!("s{word}"))
 }
 
@@ -300,12 +399,26 @@ mod tests {
     }
 
     #[test]
+    fn snippet_analyzer_stems_only_what_it_may_mark() {
+        let mut a = snippet_analyzer(&["stalk".to_string(), "order".to_string()]);
+        let mut ts = a.token_stream("Stalking orders were ordered by courts");
+        let mut got = Vec::new();
+        while ts.advance() {
+            got.push(ts.token().text.clone());
+        }
+        // "courts" would stem to "court", but nothing marked starts with "cou".
+        assert_eq!(got, ["stalk", "order", "were", "order", "by", "courts"]);
+    }
+
+    #[test]
     fn bare_sections() {
         assert_eq!(bare_section("4a").as_deref(), Some("s4a"));
         assert_eq!(bare_section("2zb").as_deref(), Some("s2zb"));
         assert_eq!(bare_section("12"), None);
         assert_eq!(bare_section("a4"), None);
-        assert_eq!(bare_section("3rdx"), None);
+        assert_eq!(bare_section("3rd"), None);
+        assert_eq!(bare_section("21st"), None);
+        assert_eq!(bare_section("4abcd"), None);
     }
 
     #[test]

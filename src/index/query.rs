@@ -39,7 +39,7 @@ use crate::parse::citations::{ActTable, CitationScanner};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::query::{
     BooleanQuery, BoostQuery, DisjunctionMaxQuery, EnableScoring, FuzzyTermQuery, Occur,
@@ -71,6 +71,10 @@ const TAGS_BOOST: Score = 1.5;
 const BODY_BOOST: Score = 1.0;
 /// How much more a section counts when its page title or its headings name every concept.
 const ABOUT_BOOST: Score = 1.0;
+/// Estimated matching sections above which ranking starts with a pruned first pass.
+const EXACT_UP_TO: u64 = 5_000;
+/// Sections the pruned first pass keeps for full ranking.
+const CANDIDATES: usize = 400;
 /// Weight of a close spelling tried for a word the site does use.
 const FUZZY_WEIGHT: Score = 0.5;
 const SNIPPET_CHARS: usize = 200;
@@ -133,6 +137,75 @@ pub struct SearchIndex {
     pages: Vec<PageInfo>,
     acts: ActTable,
     synonyms: Synonyms,
+    facets: FacetTable,
+}
+
+/// Facet values of every page, as small integers, so counting them over thousands of
+/// results costs an array increment each.
+struct FacetTable {
+    /// Facet name, and its distinct values (sorted).
+    names: Vec<(&'static str, Vec<String>)>,
+    /// Per page, per facet: indexes into the facet's values.
+    pages: Vec<Vec<Vec<u32>>>,
+}
+
+impl FacetTable {
+    fn new(pages: &[PageInfo]) -> FacetTable {
+        let get: [(&'static str, fn(&PageInfo) -> Vec<&str>); 3] = [
+            ("kind", |p| vec![p.kind.as_str()]),
+            ("tags", |p| p.tags.iter().map(String::as_str).collect()),
+            ("audience", |p| p.audience.iter().map(String::as_str).collect()),
+        ];
+        let mut names = Vec::new();
+        let mut per_page = vec![Vec::new(); pages.len()];
+        for (name, values_of) in get {
+            let mut values: Vec<String> = pages
+                .iter()
+                .flat_map(|p| values_of(p))
+                .map(str::to_string)
+                .collect();
+            values.sort();
+            values.dedup();
+            for (i, p) in pages.iter().enumerate() {
+                per_page[i].push(
+                    values_of(p)
+                        .into_iter()
+                        .filter_map(|v| values.binary_search_by(|x| x.as_str().cmp(v)).ok())
+                        .map(|x| x as u32)
+                        .collect(),
+                );
+            }
+            names.push((name, values));
+        }
+        FacetTable {
+            names,
+            pages: per_page,
+        }
+    }
+
+    fn count(&self, pages: impl Iterator<Item = usize>) -> BTreeMap<String, BTreeMap<String, u64>> {
+        let mut counts: Vec<Vec<u64>> = self.names.iter().map(|(_, v)| vec![0; v.len()]).collect();
+        for p in pages {
+            for (f, ids) in self.pages[p].iter().enumerate() {
+                for &id in ids {
+                    counts[f][id as usize] += 1;
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        for ((name, values), counts) in self.names.iter().zip(counts) {
+            let m: BTreeMap<String, u64> = values
+                .iter()
+                .zip(counts)
+                .filter(|(_, n)| *n > 0)
+                .map(|(v, n)| (v.clone(), n))
+                .collect();
+            if !m.is_empty() {
+                out.insert((*name).to_string(), m);
+            }
+        }
+        out
+    }
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -197,9 +270,10 @@ impl SearchIndex {
             ],
             headings: [(f.title, 1.0), (f.headings, 1.0)],
             f,
-            pages,
             acts: tables.act_table(),
             synonyms: Synonyms::compile(&tables.synonyms),
+            facets: FacetTable::new(&pages),
+            pages,
         })
     }
 
@@ -228,52 +302,42 @@ impl SearchIndex {
             return Ok(SearchResponse::default());
         }
         let searcher = self.reader.searcher();
+        let t0 = std::time::Instant::now();
         let mut plan = self.plan(&searcher, query, false)?;
+        let t_plan = t0.elapsed();
         if plan.concepts.is_empty() {
             return Ok(SearchResponse::default());
         }
-        let mut found = self.run(&searcher, &plan)?;
-        if found.len() < FEW_RESULTS && plan.can_widen {
+        // A kind filter needs every matching page ranked.
+        let exact = kind.is_some();
+        let mut ranked = self.run(&searcher, &plan, exact)?;
+        let t_run = t0.elapsed();
+        if ranked.pages.len() < FEW_RESULTS && plan.can_widen {
             let wider = self.plan(&searcher, query, true)?;
-            let more = self.run(&searcher, &wider)?;
-            if more.len() > found.len() {
-                found = more;
+            let more = self.run(&searcher, &wider, exact)?;
+            if more.pages.len() > ranked.pages.len() {
+                ranked = more;
                 plan = wider;
             }
         }
-        let mut facets: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        for r in &found {
-            let p = &self.pages[r.page];
-            *facets
-                .entry("kind".into())
-                .or_default()
-                .entry(p.kind.clone())
-                .or_default() += 1;
-            for t in &p.tags {
-                *facets
-                    .entry("tags".into())
-                    .or_default()
-                    .entry(t.clone())
-                    .or_default() += 1;
+        let facets = self.facets.count(ranked.pages.iter().copied());
+        let mut found = ranked.found;
+        let total = match kind {
+            Some(k) => {
+                found.retain(|r| self.pages[r.page].kind == k.as_str());
+                found.len()
             }
-            for a in &p.audience {
-                *facets
-                    .entry("audience".into())
-                    .or_default()
-                    .entry(a.clone())
-                    .or_default() += 1;
-            }
-        }
-        if let Some(k) = kind {
-            found.retain(|r| self.pages[r.page].kind == k.as_str());
-        }
-        let total = found.len();
+            None => ranked.pages.len(),
+        };
         let snippets = self.snippet_generator(&searcher, &plan)?;
         let hits = found
             .iter()
             .take(limit)
             .map(|r| self.hit(&searcher, &snippets, r))
             .collect::<Result<Vec<_>, _>>()?;
+        if std::env::var_os("WAYMARK_SEARCH_TIMING").is_some() {
+            eprintln!("TIMING {:>8.3} plan {:.3} run {:.3} total {:.3} q={query:?}", t0.elapsed().as_secs_f64()*1e3, t_plan.as_secs_f64()*1e3, t_run.as_secs_f64()*1e3, t0.elapsed().as_secs_f64()*1e3);
+        }
         Ok(SearchResponse {
             total,
             hits,
@@ -326,14 +390,139 @@ impl SearchIndex {
         }
         Ok(SnippetGenerator::new(
             terms,
-            analysis::text_analyzer(),
+            analysis::snippet_analyzer(&plan.highlight),
             self.f.body,
             SNIPPET_CHARS,
         ))
     }
 
     /// Runs a plan: every matching page once, by its best section, best first.
-    fn run(&self, searcher: &Searcher, plan: &Plan) -> Result<Vec<Found>, SearchError> {
+    ///
+    /// Where the query's words are common in a large index, ranking every matching section
+    /// would cost too much: a first pass then keeps the best [`CANDIDATES`] sections by their
+    /// words' weighted BM25 alone (with tantivy's block-max WAND pruning), the full ranking
+    /// is computed for those only, and the pages matching at all are counted without scoring.
+    fn run(&self, searcher: &Searcher, plan: &Plan, exact: bool) -> Result<Ranked, SearchError> {
+        let pruned = !exact
+            && !plan.concepts.iter().any(|c| c.required)
+            && self.estimate(searcher, plan)? > EXACT_UP_TO;
+        if !pruned {
+            let found = self.run_exact(searcher, plan)?;
+            let pages = found.iter().map(|f| f.page).collect();
+            return Ok(Ranked { found, pages });
+        }
+        let flat: Vec<(Term, Score)> = plan
+            .concepts
+            .iter()
+            .flat_map(|c| c.terms.iter().cloned())
+            .collect();
+        let top = searcher.search(
+            &*terms_query(&flat),
+            &TopDocs::with_limit(CANDIDATES).order_by_score(),
+        )?;
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let no_scoring = EnableScoring::disabled_from_searcher(searcher);
+        let weights = plan
+            .concepts
+            .iter()
+            .map(|c| Ok((c.query.weight(scoring)?, c.about.weight(no_scoring)?)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let bonus = plan
+            .bonus
+            .iter()
+            .map(|b| b.weight(scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut by_segment: BTreeMap<SegmentOrdinal, Vec<DocId>> = BTreeMap::new();
+        for (_, addr) in &top {
+            by_segment.entry(addr.segment_ord).or_default().push(addr.doc_id);
+        }
+        let mut best: HashMap<usize, Found> = HashMap::new();
+        let n = weights.len();
+        for (segment, mut docs) in by_segment {
+            docs.sort_unstable();
+            let reader = searcher.segment_reader(segment);
+            let pages = reader.fast_fields().u64(schema::names::PAGE)?;
+            let mut scorers = weights
+                .iter()
+                .map(|(w, a)| Ok((w.scorer(reader, 1.0)?, a.scorer(reader, 1.0)?)))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            let mut bonus_scorers = bonus
+                .iter()
+                .map(|w| w.scorer(reader, 1.0))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            for doc in docs {
+                let (mut sum, mut matched, mut named) = (0.0, 0usize, 0usize);
+                for (s, a) in &mut scorers {
+                    if at(s.as_mut(), doc) {
+                        sum += s.score();
+                        matched += 1;
+                        named += usize::from(at(a.as_mut(), doc));
+                    }
+                }
+                for b in &mut bonus_scorers {
+                    if at(b.as_mut(), doc) {
+                        sum += b.score();
+                    }
+                }
+                let Some(page) = pages.first(doc) else {
+                    continue;
+                };
+                let f = Found {
+                    page: page as usize,
+                    doc: DocAddress::new(segment, doc),
+                    score: combine(sum, matched, named, n),
+                };
+                match best.get(&f.page) {
+                    Some(b) if b.score >= f.score => {}
+                    _ => {
+                        best.insert(f.page, f);
+                    }
+                }
+            }
+        }
+        // Every page that matches at all, for the total and the facets.
+        let any = BooleanQuery::new(
+            plan.concepts
+                .iter()
+                .map(|c| (Occur::Should, c.query.box_clone()))
+                .collect(),
+        );
+        let any = any.weight(no_scoring)?;
+        let mut seen = vec![false; self.pages.len()];
+        for reader in searcher.segment_readers() {
+            let pages = reader.fast_fields().u64(schema::names::PAGE)?;
+            any.for_each_no_score(reader, &mut |docs| {
+                for &d in docs {
+                    if let Some(p) = pages.first(d)
+                        && let Some(s) = seen.get_mut(p as usize)
+                    {
+                        *s = true;
+                    }
+                }
+            })?;
+        }
+        Ok(Ranked {
+            found: sorted(best.into_values().collect()),
+            pages: (0..seen.len()).filter(|&p| seen[p]).collect(),
+        })
+    }
+
+    /// Sections the plan could match, roughly: the sum over concepts of their commonest
+    /// term's document frequency.
+    fn estimate(&self, searcher: &Searcher, plan: &Plan) -> Result<u64, SearchError> {
+        let mut total = 0;
+        for c in &plan.concepts {
+            let mut most = 0;
+            for (t, _) in &c.terms {
+                most = most.max(searcher.doc_freq(t)?);
+            }
+            total += most;
+        }
+        Ok(total)
+    }
+
+    /// Ranks every matching section.
+    fn run_exact(&self, searcher: &Searcher, plan: &Plan) -> Result<Vec<Found>, SearchError> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for c in &plan.concepts {
             let occur = if c.required {
@@ -356,24 +545,18 @@ impl SearchIndex {
         let collector = PageCollector {
             matchers,
             page_field: schema::names::PAGE,
+            pages: self.pages.len(),
         };
-        let mut best: HashMap<u64, Found> = HashMap::new();
+        let mut best: HashMap<usize, Found> = HashMap::new();
         for f in searcher.search(&query, &collector)? {
-            match best.get(&(f.page as u64)) {
+            match best.get(&f.page) {
                 Some(b) if b.score >= f.score => {}
                 _ => {
-                    best.insert(f.page as u64, f);
+                    best.insert(f.page, f);
                 }
             }
         }
-        let mut out: Vec<Found> = best.into_values().collect();
-        out.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.page.cmp(&b.page))
-                .then(a.doc.cmp(&b.doc))
-        });
-        Ok(out)
+        Ok(sorted(best.into_values().collect()))
     }
 
     /// Cuts a query into concepts (see the module documentation).
@@ -420,10 +603,12 @@ impl SearchIndex {
                     plan.highlight.push(sec.to_ascii_lowercase());
                 }
             }
+            let terms = self.citation_terms(c.section.as_deref(), &tokens);
             plan.concepts.push(Concept {
-                query: self.citation_query(c.section.as_deref(), &tokens),
+                query: terms_query(&terms),
                 about: self.provision_query(c.section.is_some(), &tokens),
                 required: false,
+                terms,
             });
             seen_citations.push(tokens);
         }
@@ -496,6 +681,10 @@ impl SearchIndex {
                     query: Box::new(DisjunctionMaxQuery::with_tie_breaker(alts, 0.3)),
                     about: Box::new(BooleanQuery::new(about)),
                     required: false,
+                    terms: members
+                        .iter()
+                        .flat_map(|stems| self.words_terms(stems, 1.0))
+                        .collect(),
                 });
                 sequence.push(None);
                 i += sm.len;
@@ -523,9 +712,15 @@ impl SearchIndex {
                 })
                 .collect();
             plan.highlight.extend(alts.iter().map(|(s, _)| s.clone()));
+            let mut terms: Vec<(Term, Score)> = alts
+                .iter()
+                .flat_map(|(stem, weight)| self.words_terms(std::slice::from_ref(stem), *weight))
+                .collect();
             if let Some(token) = analysis::bare_section(&w.word) {
                 let tokens = [token];
-                queries.push(self.citation_query(Some(&w.word), &tokens));
+                let cite = self.citation_terms(Some(&w.word), &tokens);
+                queries.push(terms_query(&cite));
+                terms.extend(cite);
                 about.push((Occur::Should, self.provision_query(true, &tokens)));
             }
             let query: Box<dyn Query> = if queries.len() == 1 {
@@ -537,6 +732,7 @@ impl SearchIndex {
                 query,
                 about: Box::new(BooleanQuery::new(about)),
                 required: false,
+                terms,
             });
             sequence.push(Some(alts[0].0.clone()));
         }
@@ -550,6 +746,7 @@ impl SearchIndex {
                 query: self.words_query(&stems, 1.0, &self.prose),
                 about: self.words_query(&stems, 1.0, &self.headings),
                 required: true,
+                terms: self.words_terms(&stems, 1.0),
             });
         }
         // Adjacent words of the query near each other in a title or the text.
@@ -573,6 +770,20 @@ impl SearchIndex {
         plan.highlight.sort();
         plan.highlight.dedup();
         Ok(plan)
+    }
+
+    /// The terms of `words_query` over the prose fields, for the first, approximate pass over
+    /// a large index: a phrase counts as its words.
+    fn words_terms(&self, stems: &[String], weight: Score) -> Vec<(Term, Score)> {
+        let share = weight / stems.len().max(1) as Score;
+        self.prose
+            .iter()
+            .flat_map(|&(field, boost)| {
+                stems
+                    .iter()
+                    .map(move |s| (Term::from_field_text(field, s), boost * share))
+            })
+            .collect()
     }
 
     /// A word (or phrase, as stems) in `fields`, weighted by field.
@@ -608,22 +819,14 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// A citation's tokens (see `Citation::search_tokens`: section, act + section, act).
-    /// The legal summary of the provision (`provision` field) outranks pages that cite it.
-    fn citation_query(&self, section: Option<&str>, tokens: &[String]) -> Box<dyn Query> {
+    /// A citation's tokens (see `Citation::search_tokens`: section, act + section, act) as
+    /// weighted terms: the legal summary of the provision (`provision` field) outranks pages
+    /// that cite it.
+    fn citation_terms(&self, section: Option<&str>, tokens: &[String]) -> Vec<(Term, Score)> {
         let has_section = section.is_some();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut terms = Vec::new();
         let mut add = |field: Field, token: &str, boost: Score| {
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, token),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                    boost,
-                )),
-            ));
+            terms.push((Term::from_field_text(field, token), boost));
         };
         match tokens {
             // Section with its act.
@@ -651,7 +854,7 @@ impl SearchIndex {
             // Text that cites the section in a form the recogniser did not normalise.
             add(self.f.body, &sec.to_ascii_lowercase(), 0.3);
         }
-        Box::new(BooleanQuery::new(clauses))
+        terms
     }
 
     /// Pages that are about a citation, not merely citing it: the legal summary of the
@@ -746,6 +949,22 @@ impl SearchIndex {
     }
 }
 
+/// A weighted sum of terms.
+fn terms_query(terms: &[(Term, Score)]) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        terms
+            .iter()
+            .map(|(t, b)| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)),
+                    *b,
+                ));
+                (Occur::Should, q)
+            })
+            .collect(),
+    ))
+}
+
 /// Words worth correcting: long enough to stand for one word, and not numbers.
 fn correctable(word: &str) -> bool {
     word.chars().count() >= 3 && word.chars().all(char::is_alphabetic)
@@ -823,6 +1042,8 @@ struct Plan {
 struct Concept {
     /// Scores the concept over the prose fields.
     query: Box<dyn Query>,
+    /// The same as weighted single terms, for the first pass over a large index.
+    terms: Vec<(Term, Score)>,
     /// Matches sections whose title or headings name the concept (for a citation: the
     /// summary of the provision).
     about: Box<dyn Query>,
@@ -844,13 +1065,16 @@ struct PageCollector {
     /// headings do.
     matchers: Vec<(Box<dyn Weight>, Box<dyn Weight>)>,
     page_field: &'static str,
+    /// Number of pages: best sections are kept in a vector indexed by page.
+    pages: usize,
 }
 
 struct PageSegmentCollector {
     segment: SegmentOrdinal,
     pages: Column<u64>,
     matchers: Vec<(Box<dyn Scorer>, Box<dyn Scorer>)>,
-    best: HashMap<u64, (Score, DocId)>,
+    /// Per page: best score so far and its section (score < 0: none yet).
+    best: Vec<(Score, DocId)>,
 }
 
 impl Collector for PageCollector {
@@ -870,7 +1094,7 @@ impl Collector for PageCollector {
                 .iter()
                 .map(|(any, about)| Ok((any.scorer(reader, 1.0)?, about.scorer(reader, 1.0)?)))
                 .collect::<tantivy::Result<_>>()?,
-            best: HashMap::new(),
+            best: vec![(-1.0, 0); self.pages],
         })
     }
 
@@ -881,6 +1105,36 @@ impl Collector for PageCollector {
     fn merge_fruits(&self, fruits: Vec<Vec<Found>>) -> tantivy::Result<Vec<Found>> {
         Ok(fruits.into_iter().flatten().collect())
     }
+}
+
+/// A section's score: its BM25 sum, times the square of the share of concepts it matches,
+/// raised when its title or headings name them.
+fn combine(sum: Score, matched: usize, named: usize, concepts: usize) -> Score {
+    if concepts == 0 {
+        return sum;
+    }
+    let share = matched as Score / concepts as Score;
+    let named = named as Score / concepts as Score;
+    sum * share * share * (1.0 + ABOUT_BOOST * named * named)
+}
+
+fn sorted(mut found: Vec<Found>) -> Vec<Found> {
+    found.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.page.cmp(&b.page))
+            .then(a.doc.cmp(&b.doc))
+    });
+    found
+}
+
+/// What running a plan found.
+struct Ranked {
+    /// Ranked pages, each by its best section (on a large index, those among the first
+    /// pass's candidates).
+    found: Vec<Found>,
+    /// Every page that matches.
+    pages: Vec<usize>,
 }
 
 /// Whether `d` matches `doc` (docs arrive in increasing order).
@@ -896,27 +1150,23 @@ impl SegmentCollector for PageSegmentCollector {
     type Fruit = Vec<Found>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let n = self.matchers.len() as Score;
-        let (mut matched, mut named) = (0.0, 0.0);
+        let (mut matched, mut named) = (0, 0);
         for (any, about) in &mut self.matchers {
             if at(any.as_mut(), doc) {
-                matched += 1.0;
-                if at(about.as_mut(), doc) {
-                    named += 1.0;
-                }
+                matched += 1;
+                named += usize::from(at(about.as_mut(), doc));
             }
         }
-        let share = matched / n;
-        let named = named / n;
-        let score = score * share * share * (1.0 + ABOUT_BOOST * named * named);
-        let Some(page) = self.pages.first(doc) else {
+        let score = combine(score, matched, named, self.matchers.len());
+        let Some(best) = self
+            .pages
+            .first(doc)
+            .and_then(|p| self.best.get_mut(p as usize))
+        else {
             return;
         };
-        match self.best.get(&page) {
-            Some(&(s, _)) if s >= score => {}
-            _ => {
-                self.best.insert(page, (score, doc));
-            }
+        if score > best.0 {
+            *best = (score, doc);
         }
     }
 
@@ -924,8 +1174,10 @@ impl SegmentCollector for PageSegmentCollector {
         let segment = self.segment;
         self.best
             .into_iter()
+            .enumerate()
+            .filter(|(_, (score, _))| *score >= 0.0)
             .map(|(page, (score, doc))| Found {
-                page: page as usize,
+                page,
                 doc: DocAddress::new(segment, doc),
                 score,
             })
