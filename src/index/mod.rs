@@ -36,11 +36,7 @@ pub struct IndexOptions<'a> {
 
 /// Builds the search indexes for `site` into the folder `out`.
 pub fn build(site: &Site, out: &Path, opts: &IndexOptions) -> Result<(), String> {
-    let t0 = std::time::Instant::now();
     let pages = docs::collect(site, opts.portable);
-    if std::env::var_os("WAYMARK_SEARCH_TIMING").is_some() {
-        eprintln!("TIMING collect {:.3}", t0.elapsed().as_secs_f64());
-    }
     if let Some((id, needle)) = pages.iter().find_map(|p| {
         site.restricted_needles
             .iter()

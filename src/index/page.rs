@@ -11,7 +11,6 @@ use super::query::{INDEX_DIR, SearchError, SearchResponse};
 use crate::graph::Site;
 use crate::model::Kind;
 use crate::render::Theme;
-use crate::render::view::ViewContext;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -29,11 +28,14 @@ struct Kit {
 
 /// Saves the results page kit into the index folder `dir`.
 pub fn write_kit(dir: &Path, site: &Site, theme: &Theme, opts: &IndexOptions) -> Result<(), String> {
-    let cx = ViewContext {
+    let cx = crate::render::view_context(
         site,
-        portable: opts.portable,
-        static_search: opts.static_search,
-    };
+        theme,
+        crate::render::RenderOptions {
+            portable: opts.portable,
+            static_search: opts.static_search,
+        },
+    );
     let kit = Kit {
         templates: theme.template_sources().to_vec(),
         site: serde_json::to_value(cx.site_view(SEARCH_PATH)).map_err(|e| e.to_string())?,

@@ -302,16 +302,13 @@ impl SearchIndex {
             return Ok(SearchResponse::default());
         }
         let searcher = self.reader.searcher();
-        let t0 = std::time::Instant::now();
         let mut plan = self.plan(&searcher, query, false)?;
-        let t_plan = t0.elapsed();
         if plan.concepts.is_empty() {
             return Ok(SearchResponse::default());
         }
         // A kind filter needs every matching page ranked.
         let exact = kind.is_some();
         let mut ranked = self.run(&searcher, &plan, exact)?;
-        let t_run = t0.elapsed();
         if ranked.pages.len() < FEW_RESULTS && plan.can_widen {
             let wider = self.plan(&searcher, query, true)?;
             let more = self.run(&searcher, &wider, exact)?;
@@ -335,9 +332,6 @@ impl SearchIndex {
             .take(limit)
             .map(|r| self.hit(&searcher, &snippets, r))
             .collect::<Result<Vec<_>, _>>()?;
-        if std::env::var_os("WAYMARK_SEARCH_TIMING").is_some() {
-            eprintln!("TIMING {:>8.3} plan {:.3} run {:.3} total {:.3} q={query:?}", t0.elapsed().as_secs_f64()*1e3, t_plan.as_secs_f64()*1e3, t_run.as_secs_f64()*1e3, t0.elapsed().as_secs_f64()*1e3);
-        }
         Ok(SearchResponse {
             total,
             hits,

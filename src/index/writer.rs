@@ -33,7 +33,6 @@ pub fn write(dir: &Path, pages: &[PageDoc], tables: &Tables) -> Result<(), Strin
     let ram = RamDirectory::create();
     let index = Index::create(ram.clone(), schema, IndexSettings::default()).map_err(err)?;
     analysis::register(index.tokenizers());
-    let t0 = std::time::Instant::now();
     let mut writer: IndexWriter = index
         .writer_with_num_threads(1, WRITER_BUDGET)
         .map_err(err)?;
@@ -43,23 +42,11 @@ pub fn write(dir: &Path, pages: &[PageDoc], tables: &Tables) -> Result<(), Strin
             writer.add_document(document(&f, ord, p, s)).map_err(err)?;
         }
     }
-    if std::env::var_os("WAYMARK_SEARCH_TIMING").is_some() {
-        eprintln!("TIMING add {:.3}", t0.elapsed().as_secs_f64());
-    }
-    let timing = std::env::var_os("WAYMARK_SEARCH_TIMING").is_some();
-    let t0 = std::time::Instant::now();
     writer.commit().map_err(err)?;
     writer.wait_merging_threads().map_err(err)?;
-    if timing {
-        eprintln!("TIMING commit {:.3}", t0.elapsed().as_secs_f64());
-    }
 
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let t0 = std::time::Instant::now();
     export(&index, &ram, dir)?;
-    if timing {
-        eprintln!("TIMING export {:.3}", t0.elapsed().as_secs_f64());
-    }
     let put = |name: &str, bytes: &[u8]| {
         std::fs::write(dir.join(name), bytes)
             .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
