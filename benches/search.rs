@@ -254,6 +254,7 @@ fn run(pages: usize, skip_static: bool) {
     );
 
     let titles: Vec<String> = site.pages.iter().map(|p| p.fm.title.clone()).collect();
+    bare_latency(&work.path().join("bare"), &queries(&titles, 1000));
     query_latency(&out, &titles);
     if let Ok(keep) = std::env::var("WAYMARK_BENCH_KEEP") {
         let keep = Path::new(&keep).join(format!("site-{pages}"));
@@ -262,6 +263,39 @@ fn run(pages: usize, skip_static: bool) {
         std::fs::rename(out.join(index::query::INDEX_DIR), keep.join(index::query::INDEX_DIR)).unwrap();
         std::fs::write(keep.join("titles.json"), serde_json::to_vec(&titles).unwrap()).unwrap();
     }
+}
+
+/// The baseline's query latency: tantivy's own query parser over title and body, top 10,
+/// best of five runs of each query (lenient parsing, as typed queries are not query syntax).
+fn bare_latency(dir: &Path, qs: &[String]) {
+    let index = tantivy::Index::open_in_dir(dir).unwrap();
+    let schema = index.schema();
+    let fields = ["title", "body"].map(|f| schema.get_field(f).unwrap()).to_vec();
+    let parser = tantivy::query::QueryParser::for_index(&index, fields);
+    let searcher = index.reader().unwrap().searcher();
+    let mut best: Vec<Duration> = qs
+        .iter()
+        .map(|q| {
+            (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    let (query, _) = parser.parse_query_lenient(q);
+                    let top = tantivy::collector::TopDocs::with_limit(10).order_by_score();
+                    let hits = searcher.search(&query, &(top, tantivy::collector::Count));
+                    std::hint::black_box(hits.unwrap());
+                    t.elapsed()
+                })
+                .min()
+                .unwrap()
+        })
+        .collect();
+    best.sort_unstable();
+    let at = |p: usize| best[(best.len() * p / 100).min(best.len() - 1)].as_secs_f64() * 1e3;
+    println!(
+        "bare baseline queries (title + body, top 10 and count), best of 5: p50 {:.2} ms, p99 {:.2} ms",
+        at(50),
+        at(99)
+    );
 }
 
 /// Query latency over a built site folder `out`.

@@ -192,6 +192,84 @@ fn more_officer_queries_find_the_right_page_in_the_top_three() {
     assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
 }
 
+/// Queries written before their results were first seen (the session that finished search);
+/// 19 of 20 found their page in the top three then ("malicious comms" found the Act's page, not
+/// its s.1). Kept unchanged as a check of the "done when" bar: at least 90% on unseen queries.
+const HELD_OUT: &[(&str, &str)] = &[
+    (
+        "how long does an SPO last",
+        "legislation/spa-2019/s3|guidance/stalking-or-harassment/protective-orders/stalking-protection-orders",
+    ),
+    (
+        "can police apply for a stalking protection order",
+        "legislation/spa-2019/s1|guidance/stalking-or-harassment/protective-orders/stalking-protection-orders",
+    ),
+    (
+        "stalker unmasking online identity",
+        "guidance/stalking-or-harassment/victim-care/releasing-an-online-stalkers-identity",
+    ),
+    (
+        "harasment vs stalking difference",
+        "guidance/stalking-or-harassment/offences/choosing-the-offence|guidance/stalking-or-harassment/recognising-stalking",
+    ),
+    ("IDVA", "glossary/idva"),
+    (
+        "fear of violence on at least two occasions",
+        "legislation/pha-1997/s4|legislation/pha-1997/s4a",
+    ),
+    ("malicious comms", "legislation/mca-1988/s1"),
+    ("restrainig order on convicton", "legislation/sentencing-act-2020/s360"),
+    (
+        "varying or discharging an SPO",
+        "guidance/stalking-or-harassment/protective-orders/notification-variation-and-discharge",
+    ),
+    (
+        "what do supervisors check in a stalking case review",
+        "guidance/stalking-or-harassment/supervision-and-case-review|guidance/stalking-or-harassment/checklists/supervisors",
+    ),
+    ("MAPPA", "glossary/mappa"),
+    (
+        "coersive control",
+        "guidance/stalking-or-harassment/offences/controlling-or-coercive-behaviour|legislation/sca-2015/s76|glossary/ccb",
+    ),
+    (
+        "what did victims say about the police",
+        "guidance/police-response-to-stalking-2024/victims-experience",
+    ),
+    (
+        "what enquiries should investigators make",
+        "guidance/stalking-or-harassment/investigation/lines-of-enquiry|guidance/stalking-or-harassment/checklists/investigators",
+    ),
+    ("religiously aggravated harassment", "legislation/cda-1998/s32"),
+    ("specialist support services for victims recommendation", "recommendations/rec-15"),
+    ("force action plan", "recommendations/force-action-plans"),
+    ("spoc", "glossary/spoc"),
+    (
+        "risk reviw after arrest",
+        "guidance/stalking-or-harassment/risk-assessment/managing-and-reviewing-risk",
+    ),
+    ("speed up digital processing tool", "practice/investigation-processing-software"),
+];
+
+#[test]
+fn held_out_queries_meet_the_ninety_percent_bar() {
+    let missed: Vec<String> = HELD_OUT
+        .iter()
+        .filter(|(q, expected)| {
+            let top = top_ids(q, 3);
+            !expected.split('|').any(|e| top.iter().any(|t| t == e))
+        })
+        .map(|(q, e)| format!("  {q:?}: wanted {e}, got {:?}", top_ids(q, 3)))
+        .collect();
+    let hit = HELD_OUT.len() - missed.len();
+    assert!(
+        hit * 10 >= HELD_OUT.len() * 9,
+        "{hit} of {} in the top three; missed:\n{}",
+        HELD_OUT.len(),
+        missed.join("\n")
+    );
+}
+
 #[test]
 fn every_form_of_a_citation_finds_its_legal_summary_first() {
     for q in [
