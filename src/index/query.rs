@@ -125,6 +125,12 @@ impl From<tantivy::TantivyError> for SearchError {
     }
 }
 
+// The servers share one open index between request threads.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<SearchIndex>();
+};
+
 /// An open index, cheap to share between threads.
 pub struct SearchIndex {
     dir: PathBuf,

@@ -628,3 +628,33 @@ fn search_indexes_are_byte_identical_across_builds() {
     assert_eq!(a.0, b.0, "tantivy index differs between builds");
     assert_eq!(a.1, b.1, "static index differs between builds");
 }
+
+#[test]
+fn site_yaml_switches_the_static_index_off_and_the_flag_overrides_it() {
+    let site = small_site();
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "--quiet", "--today", "2026-11-28"];
+        args.extend_from_slice(extra);
+        let o = site.run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    build(&[]);
+    assert!(site.path("public/pagefind/pagefind.js").is_file());
+    assert!(site.read("public/search/index.html").contains("data-static-search=\"true\""));
+
+    site.write("site.yaml", "title: Search fixture\nsearch:\n  static_index: false\n");
+    build(&[]);
+    assert!(!site.path("public/pagefind").exists());
+    assert!(site.read("public/search/index.html").contains("data-static-search=\"false\""));
+    // The server-side index is built whatever the switch says.
+    assert_eq!(search_small(&site, "chronology")[0], "guidance/long-form");
+
+    site.write("site.yaml", "title: Search fixture\n");
+    build(&["--no-static-search"]);
+    assert!(!site.path("public/pagefind").exists());
+
+    site.write("site.yaml", "title: Search fixture\nsearch:\n  static_index: maybe\n");
+    let o = site.run(&["build", "--quiet", "--today", "2026-11-28"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("site.yaml"), "{}", stderr(&o));
+}
