@@ -91,6 +91,10 @@ fn mb(b: u64) -> String {
     format!("{:.1} MB", b as f64 / 1e6)
 }
 
+fn kb(b: u64) -> String {
+    format!("{:.0} kB", b as f64 / 1e3)
+}
+
 fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
@@ -220,13 +224,19 @@ fn run(pages: usize, skip_static: bool) {
             fetched.sort_unstable();
             println!(
                 "  bytes fetched for a one-word query (10 results): median {} (max {}), plus {} of scripts cached after the first search",
-                mb(fetched[fetched.len() / 2]),
-                mb(*fetched.last().unwrap()),
-                mb(scripts)
+                kb(fetched[fetched.len() / 2]),
+                kb(*fetched.last().unwrap()),
+                kb(scripts)
             );
         }
     }
 
+    let t = Instant::now();
+    let sections: usize = docs::collect(&site, false).iter().map(|d| d.sections.len()).sum();
+    println!(
+        "sections to index: {sections} (cutting pages into sections: {})",
+        secs(t.elapsed())
+    );
     let base = bare_tantivy(&site, &work.path().join("bare"));
     let bare_size = dir_size(&work.path().join("bare"));
     let t = Instant::now();
