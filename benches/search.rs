@@ -36,7 +36,11 @@ fn main() {
     }
     let skip_static = args.iter().any(|a| a == "--no-static");
     // `--queries DIR`: query latency only, over a folder kept by WAYMARK_BENCH_KEEP.
-    if let Some(dir) = args.iter().position(|a| a == "--queries").and_then(|i| args.get(i + 1)) {
+    if let Some(dir) = args
+        .iter()
+        .position(|a| a == "--queries")
+        .and_then(|i| args.get(i + 1))
+    {
         let dir = Path::new(dir);
         let titles: Vec<String> =
             serde_json::from_slice(&std::fs::read(dir.join("titles.json")).unwrap()).unwrap();
@@ -57,7 +61,16 @@ fn gen_site(pages: usize) -> PathBuf {
             .unwrap_or_else(|_| "/work/shared/gen_corpus.py".into());
         let st = Command::new("python3")
             .arg(script)
-            .args(["--pages", &pages.to_string(), "--seed", "1", "--format", "waymark", "--site", "--out"])
+            .args([
+                "--pages",
+                &pages.to_string(),
+                "--seed",
+                "1",
+                "--format",
+                "waymark",
+                "--site",
+                "--out",
+            ])
             .arg(&dir)
             .status()
             .expect("run gen_corpus.py");
@@ -156,7 +169,10 @@ fn queries(titles: &[String], n: usize) -> Vec<String> {
                 s
             }
             4 => format!("how do I {} the {}", w(next()), w(next())),
-            _ => format!("section {} of the Protection from Harassment Act", 1 + next() % 9),
+            _ => format!(
+                "section {} of the Protection from Harassment Act",
+                1 + next() % 9
+            ),
         };
         out.push(q);
     }
@@ -205,7 +221,11 @@ fn run(pages: usize, skip_static: bool) {
             "static index (Pagefind): {} , {} on disk, {} files, peak memory +{}",
             secs(took),
             mb(dir_size(&out)),
-            walkdir::WalkDir::new(&out).into_iter().flatten().filter(|e| e.file_type().is_file()).count(),
+            walkdir::WalkDir::new(&out)
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_file())
+                .count(),
             mb(extra)
         );
         let mut fetched: Vec<u64> = Vec::new();
@@ -232,7 +252,10 @@ fn run(pages: usize, skip_static: bool) {
     }
 
     let t = Instant::now();
-    let sections: usize = docs::collect(&site, false).iter().map(|d| d.sections.len()).sum();
+    let sections: usize = docs::collect(&site, false)
+        .iter()
+        .map(|d| d.sections.len())
+        .sum();
     println!(
         "sections to index: {sections} (cutting pages into sections: {})",
         secs(t.elapsed())
@@ -270,8 +293,16 @@ fn run(pages: usize, skip_static: bool) {
         let keep = Path::new(&keep).join(format!("site-{pages}"));
         let _ = std::fs::remove_dir_all(&keep);
         std::fs::create_dir_all(&keep).unwrap();
-        std::fs::rename(out.join(index::query::INDEX_DIR), keep.join(index::query::INDEX_DIR)).unwrap();
-        std::fs::write(keep.join("titles.json"), serde_json::to_vec(&titles).unwrap()).unwrap();
+        std::fs::rename(
+            out.join(index::query::INDEX_DIR),
+            keep.join(index::query::INDEX_DIR),
+        )
+        .unwrap();
+        std::fs::write(
+            keep.join("titles.json"),
+            serde_json::to_vec(&titles).unwrap(),
+        )
+        .unwrap();
     }
 }
 
@@ -280,7 +311,9 @@ fn run(pages: usize, skip_static: bool) {
 fn bare_latency(dir: &Path, qs: &[String]) {
     let index = tantivy::Index::open_in_dir(dir).unwrap();
     let schema = index.schema();
-    let fields = ["title", "body"].map(|f| schema.get_field(f).unwrap()).to_vec();
+    let fields = ["title", "body"]
+        .map(|f| schema.get_field(f).unwrap())
+        .to_vec();
     let parser = tantivy::query::QueryParser::for_index(&index, fields);
     let searcher = index.reader().unwrap().searcher();
     let mut best: Vec<Duration> = qs

@@ -202,13 +202,13 @@ const STOP_WORDS: &[&str] = &[
     "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "aren", "arent", "as",
     "at", "be", "been", "being", "but", "by", "can", "cant", "could", "couldn", "couldnt", "did",
     "didn", "didnt", "do", "does", "doesn", "doesnt", "doing", "don", "done", "dont", "for",
-    "from", "get", "got", "had", "has", "hasn", "hasnt", "have", "haven", "havent", "having",
-    "he", "her", "his", "how", "i", "if", "im", "in", "into", "is", "isn", "isnt", "it", "its",
-    "ive", "me", "my", "of", "on", "or", "our", "she", "should", "shouldn", "shouldnt", "so",
-    "some", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
-    "to", "us", "was", "wasn", "wasnt", "we", "were", "weren", "werent", "what", "whats", "when",
-    "where", "which", "who", "whom", "why", "will", "with", "won", "wont", "would", "wouldn",
-    "wouldnt", "you", "your",
+    "from", "get", "got", "had", "has", "hasn", "hasnt", "have", "haven", "havent", "having", "he",
+    "her", "his", "how", "i", "if", "im", "in", "into", "is", "isn", "isnt", "it", "its", "ive",
+    "me", "my", "of", "on", "or", "our", "she", "should", "shouldn", "shouldnt", "so", "some",
+    "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "us",
+    "was", "wasn", "wasnt", "we", "were", "weren", "werent", "what", "whats", "when", "where",
+    "which", "who", "whom", "why", "will", "with", "won", "wont", "would", "wouldn", "wouldnt",
+    "you", "your",
 ];
 
 pub fn is_stop_word(word: &str) -> bool {
@@ -389,7 +389,10 @@ mod tests {
 
     #[test]
     fn text_is_folded_lowercased_and_stemmed() {
-        assert_eq!(stems("Stalking Protection Orders"), ["stalk", "protect", "order"]);
+        assert_eq!(
+            stems("Stalking Protection Orders"),
+            ["stalk", "protect", "order"]
+        );
         assert_eq!(stems("Harassment café"), ["harass", "cafe"]);
         let w = words("Coercive BEHAVIOUR");
         assert_eq!(w[0].word, "coercive");
@@ -425,7 +428,11 @@ mod tests {
     fn synonyms_match_longest_member() {
         let s = Synonyms::compile(&[
             vec!["stalking protection order".into(), "SPO".into()],
-            vec!["controlling or coercive behaviour".into(), "CCB".into(), "coercive control".into()],
+            vec![
+                "controlling or coercive behaviour".into(),
+                "CCB".into(),
+                "coercive control".into(),
+            ],
         ]);
         let q = stems("breach of stalking protection orders and coercive control");
         let q: Vec<&str> = q.iter().map(String::as_str).collect();

@@ -93,13 +93,12 @@ fn page_doc(site: &Site, i: usize, portable: bool) -> PageDoc {
         audience: p.fm.audience.clone(),
         updated: p.fm.updated.map(|d| d.to_string()),
     };
-    let provision = p
-        .fm
-        .legal
-        .legislation
-        .as_ref()
-        .map(|l| provision_tokens(&site.acts, l))
-        .unwrap_or_default();
+    let provision =
+        p.fm.legal
+            .legislation
+            .as_ref()
+            .map(|l| provision_tokens(&site.acts, l))
+            .unwrap_or_default();
     let mut sections = sections(site, p, doc);
     for s in &mut sections {
         s.url = match &s.anchor {
@@ -156,7 +155,11 @@ fn sections(site: &Site, p: &Page, doc: &Doc) -> Vec<Section> {
         }
         let body = &mut out[s].body;
         if !body.is_empty() {
-            body.push(if block.kind == BlockKind::TableCell { ' ' } else { '\n' });
+            body.push(if block.kind == BlockKind::TableCell {
+                ' '
+            } else {
+                '\n'
+            });
         }
         body.push_str(text);
     }
@@ -167,7 +170,9 @@ fn sections(site: &Site, p: &Page, doc: &Doc) -> Vec<Section> {
             .and_then(|b| b.section)
             .map_or(0, |h| h + 1)
             .min(out.len() - 1);
-        out[s].citations.extend(c.citation.search_tokens(&site.acts));
+        out[s]
+            .citations
+            .extend(c.citation.search_tokens(&site.acts));
     }
     let extra = front_matter_text(p);
     if !extra.is_empty() {
@@ -213,7 +218,10 @@ fn front_matter_text(p: &Page) -> String {
             lines.push(format!("Time limit: {}.", t.raw));
         }
         if !o.points_to_prove.is_empty() {
-            lines.push(format!("Points to prove: {}.", o.points_to_prove.join("; ")));
+            lines.push(format!(
+                "Points to prove: {}.",
+                o.points_to_prove.join("; ")
+            ));
         }
     }
     if let Some(x) = &fm.practice {

@@ -99,7 +99,11 @@ pub fn cli_search(root: &Path, args: crate::cli::SearchArgs) -> ExitCode {
     let mut out = std::io::stdout().lock();
     if args.json {
         let v = serde_json::json!({"total": res.total, "hits": res.hits});
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
     } else {
         let bold = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         if res.total == 0 {
@@ -128,7 +132,11 @@ pub fn cli_search(root: &Path, args: crate::cli::SearchArgs) -> ExitCode {
 
 /// A snippet for the terminal: marks in bold (or left out), entities decoded.
 fn plain_snippet(html: &str, bold: bool) -> String {
-    let (on, off) = if bold { ("\x1b[1m", "\x1b[0m") } else { ("", "") };
+    let (on, off) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
     html.replace("<mark>", on)
         .replace("</mark>", off)
         .replace("&lt;", "<")

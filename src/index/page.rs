@@ -27,7 +27,12 @@ struct Kit {
 }
 
 /// Saves the results page kit into the index folder `dir`.
-pub fn write_kit(dir: &Path, site: &Site, theme: &Theme, opts: &IndexOptions) -> Result<(), String> {
+pub fn write_kit(
+    dir: &Path,
+    site: &Site,
+    theme: &Theme,
+    opts: &IndexOptions,
+) -> Result<(), String> {
     let cx = crate::render::view_context(
         site,
         theme,
@@ -77,15 +82,17 @@ impl ResultsPage {
     /// Loads the kit a build saved in `<site_dir>/search-index/`.
     pub fn open(site_dir: &Path) -> Result<ResultsPage, SearchError> {
         let p = site_dir.join(INDEX_DIR).join(KIT_FILE);
-        let bytes = std::fs::read(&p).map_err(|_| {
-            SearchError::NoIndex(site_dir.join(INDEX_DIR).display().to_string())
-        })?;
+        let bytes = std::fs::read(&p)
+            .map_err(|_| SearchError::NoIndex(site_dir.join(INDEX_DIR).display().to_string()))?;
         let kit: Kit = serde_json::from_slice(&bytes)
             .map_err(|e| SearchError::Index(format!("{} is damaged: {e}", p.display())))?;
         let theme = Theme::from_templates(kit.templates)
             .map_err(|e| SearchError::Index(format!("{}: {e}", p.display())))?;
         if !theme.has_template(TEMPLATE) {
-            return Err(SearchError::Index(format!("{}: no {TEMPLATE}", p.display())));
+            return Err(SearchError::Index(format!(
+                "{}: no {TEMPLATE}",
+                p.display()
+            )));
         }
         Ok(ResultsPage {
             theme,

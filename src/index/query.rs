@@ -111,8 +111,14 @@ pub struct SearchResponse {
 pub enum SearchError {
     #[error("no search index in {0}: build the site first")]
     NoIndex(String),
-    #[error("the search index in {dir} has schema version {found}, this Waymark reads {expected}: rebuild the site")]
-    WrongSchema { dir: String, found: String, expected: String },
+    #[error(
+        "the search index in {dir} has schema version {found}, this Waymark reads {expected}: rebuild the site"
+    )]
+    WrongSchema {
+        dir: String,
+        found: String,
+        expected: String,
+    },
     #[error("invalid query: {0}")]
     BadQuery(String),
     #[error("search index error: {0}")]
@@ -160,7 +166,9 @@ impl FacetTable {
         let get: [(&'static str, fn(&PageInfo) -> Vec<&str>); 3] = [
             ("kind", |p| vec![p.kind.as_str()]),
             ("tags", |p| p.tags.iter().map(String::as_str).collect()),
-            ("audience", |p| p.audience.iter().map(String::as_str).collect()),
+            ("audience", |p| {
+                p.audience.iter().map(String::as_str).collect()
+            }),
         ];
         let mut names = Vec::new();
         let mut per_page = vec![Vec::new(); pages.len()];
@@ -434,7 +442,10 @@ impl SearchIndex {
             .collect::<tantivy::Result<Vec<_>>>()?;
         let mut by_segment: BTreeMap<SegmentOrdinal, Vec<DocId>> = BTreeMap::new();
         for (_, addr) in &top {
-            by_segment.entry(addr.segment_ord).or_default().push(addr.doc_id);
+            by_segment
+                .entry(addr.segment_ord)
+                .or_default()
+                .push(addr.doc_id);
         }
         let mut best: HashMap<usize, Found> = HashMap::new();
         let n = weights.len();
@@ -906,7 +917,11 @@ impl SearchIndex {
                 let automaton =
                     FuzzyTermQuery::new(Term::from_field_text(self.f.spell, word), distance, true)
                         .automaton()?;
-                let mut stream = inverted.terms().search(automaton).into_stream().map_err(io)?;
+                let mut stream = inverted
+                    .terms()
+                    .search(automaton)
+                    .into_stream()
+                    .map_err(io)?;
                 while stream.advance() {
                     let w = String::from_utf8_lossy(stream.key()).to_string();
                     *near.entry(w).or_default() += u64::from(stream.value().doc_freq);

@@ -74,7 +74,11 @@ pub fn page_html(p: &PageDoc, language: &str) -> String {
 /// Writes the static index for `pages` into `dir`.
 pub fn write(dir: &Path, pages: &[PageDoc], language: &str) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| format!("static search index: {e}");
-    let lang = language.split('-').next().unwrap_or("en").to_ascii_lowercase();
+    let lang = language
+        .split('-')
+        .next()
+        .unwrap_or("en")
+        .to_ascii_lowercase();
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| err(&e))?;

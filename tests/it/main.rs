@@ -9,8 +9,8 @@ mod crash;
 mod currency;
 mod hostile;
 mod incremental;
+mod search;
 #[cfg(feature = "serve")]
 mod serve;
 mod suppression;
 mod theme;
-mod search;

@@ -52,7 +52,10 @@ const RELEVANCE: &[(&str, &str)] = &[
     ("PHA s 2", "legislation/pha-1997/s2"),
     ("s.127 CA 2003", "legislation/ca-2003/s127"),
     ("s76 serious crime act", "legislation/sca-2015/s76"),
-    ("sect 5A restraining order acquittal", "legislation/pha-1997/s5a"),
+    (
+        "sect 5A restraining order acquittal",
+        "legislation/pha-1997/s5a",
+    ),
     ("s8 spa breach", "legislation/spa-2019/s8"),
     ("2B power of entry", "legislation/pha-1997/s2b"),
     ("s127 MCA 1980 time limit", "legislation/mca-1980/s127"),
@@ -61,12 +64,30 @@ const RELEVANCE: &[(&str, &str)] = &[
         "how long does an SPO last",
         "legislation/spa-2019/s3|guidance/stalking-or-harassment/protective-orders/stalking-protection-orders",
     ),
-    ("interim SPO", "guidance/stalking-or-harassment/protective-orders/interim-orders"),
-    ("CCB ex partner not living together", "legislation/daa-2021/s68"),
-    ("PIN harassment warning", "guidance/stalking-or-harassment/police-information-notices"),
-    ("MARAC referral criteria", "guidance/stalking-or-harassment/risk-assessment/marac-referral"),
-    ("ISAC referral", "guidance/stalking-or-harassment/victim-care/advocacy-and-support"),
-    ("sdash or dash which tool", "guidance/stalking-or-harassment/risk-assessment/screening-tools"),
+    (
+        "interim SPO",
+        "guidance/stalking-or-harassment/protective-orders/interim-orders",
+    ),
+    (
+        "CCB ex partner not living together",
+        "legislation/daa-2021/s68",
+    ),
+    (
+        "PIN harassment warning",
+        "guidance/stalking-or-harassment/police-information-notices",
+    ),
+    (
+        "MARAC referral criteria",
+        "guidance/stalking-or-harassment/risk-assessment/marac-referral",
+    ),
+    (
+        "ISAC referral",
+        "guidance/stalking-or-harassment/victim-care/advocacy-and-support",
+    ),
+    (
+        "sdash or dash which tool",
+        "guidance/stalking-or-harassment/risk-assessment/screening-tools",
+    ),
     ("what does BWV stand for", "glossary/bwv"),
     // Misspellings.
     (
@@ -78,45 +99,108 @@ const RELEVANCE: &[(&str, &str)] = &[
         "coersive control",
         "guidance/stalking-or-harassment/offences/controlling-or-coercive-behaviour",
     ),
-    ("cyberstaking", "guidance/stalking-or-harassment/investigation/cyberstalking"),
-    ("restraning order breach", "legislation/sentencing-act-2020/s363"),
+    (
+        "cyberstaking",
+        "guidance/stalking-or-harassment/investigation/cyberstalking",
+    ),
+    (
+        "restraning order breach",
+        "legislation/sentencing-act-2020/s363",
+    ),
     ("notifcation requirements spo", "legislation/spa-2019/s9"),
     // Questions in plain words.
-    ("what should a call handler ask", "guidance/stalking-or-harassment/call-handling"),
+    (
+        "what should a call handler ask",
+        "guidance/stalking-or-harassment/call-handling",
+    ),
     (
         "can the victim apply for an SPO themselves",
         "guidance/stalking-or-harassment/protective-orders/stalking-protection-orders",
     ),
-    ("how do I preserve social media evidence", "guidance/stalking-or-harassment/investigation/digital-evidence"),
+    (
+        "how do I preserve social media evidence",
+        "guidance/stalking-or-harassment/investigation/digital-evidence",
+    ),
     (
         "victim wants to know who the online stalker is",
         "guidance/stalking-or-harassment/victim-care/releasing-an-online-stalkers-identity",
     ),
-    ("how often should I update the victim", "guidance/stalking-or-harassment/victim-care/keeping-victims-informed"),
-    ("time limit summary only harassment", "guidance/stalking-or-harassment/offences/time-limits"),
+    (
+        "how often should I update the victim",
+        "guidance/stalking-or-harassment/victim-care/keeping-victims-informed",
+    ),
+    (
+        "time limit summary only harassment",
+        "guidance/stalking-or-harassment/offences/time-limits",
+    ),
     ("what does FOUR stand for", "glossary/four"),
-    ("enhanced service victims code", "guidance/stalking-or-harassment/victim-care/enhanced-service"),
+    (
+        "enhanced service victims code",
+        "guidance/stalking-or-harassment/victim-care/enhanced-service",
+    ),
     ("racially aggravated stalking", "legislation/cda-1998/s32"),
-    ("threatening messages online safety act", "legislation/osa-2023/s181"),
-    ("sending false messages to cause harm", "legislation/osa-2023/s179"),
+    (
+        "threatening messages online safety act",
+        "legislation/osa-2023/s181",
+    ),
+    (
+        "sending false messages to cause harm",
+        "legislation/osa-2023/s179",
+    ),
     (
         "who can apply for a stalking protection order",
         "legislation/spa-2019/s1|guidance/stalking-or-harassment/protective-orders/stalking-protection-orders",
     ),
-    ("what did the super-complaint investigation find", "guidance/police-response-to-stalking-2024"),
-    ("stalking and homicide risk", "guidance/police-response-to-stalking-2024/stalking-and-serious-harm"),
-    ("make stalking searchable on crime records", "recommendations/rec-07"),
+    (
+        "what did the super-complaint investigation find",
+        "guidance/police-response-to-stalking-2024",
+    ),
+    (
+        "stalking and homicide risk",
+        "guidance/police-response-to-stalking-2024/stalking-and-serious-harm",
+    ),
+    (
+        "make stalking searchable on crime records",
+        "recommendations/rec-07",
+    ),
     ("stalking training recommendation", "recommendations/rec-10"),
-    ("safeguarding app for domestic abuse victims", "practice/victim-safeguarding-app"),
-    ("first responder checklist", "guidance/stalking-or-harassment/checklists/first-responders"),
-    ("supervisor checklist before closing a case", "guidance/stalking-or-harassment/checklists/supervisors"),
-    ("build a chronology of incidents", "guidance/stalking-or-harassment/investigation/pattern-and-history"),
-    ("legal definition of domestic abuse", "legislation/daa-2021/s1"),
-    ("course of conduct meaning", "legislation/pha-1997/s7|glossary/course-of-conduct"),
-    ("breach of a civil injunction harassment", "legislation/pha-1997/s3"),
+    (
+        "safeguarding app for domestic abuse victims",
+        "practice/victim-safeguarding-app",
+    ),
+    (
+        "first responder checklist",
+        "guidance/stalking-or-harassment/checklists/first-responders",
+    ),
+    (
+        "supervisor checklist before closing a case",
+        "guidance/stalking-or-harassment/checklists/supervisors",
+    ),
+    (
+        "build a chronology of incidents",
+        "guidance/stalking-or-harassment/investigation/pattern-and-history",
+    ),
+    (
+        "legal definition of domestic abuse",
+        "legislation/daa-2021/s1",
+    ),
+    (
+        "course of conduct meaning",
+        "legislation/pha-1997/s7|glossary/course-of-conduct",
+    ),
+    (
+        "breach of a civil injunction harassment",
+        "legislation/pha-1997/s3",
+    ),
     ("points to prove stalking", "legislation/pha-1997/s2a"),
-    ("stalking clinic", "guidance/stalking-or-harassment/multi-agency/stalking-teams-and-clinics"),
-    ("national stalking helpline", "guidance/stalking-or-harassment/victim-care/advocacy-and-support"),
+    (
+        "stalking clinic",
+        "guidance/stalking-or-harassment/multi-agency/stalking-teams-and-clinics",
+    ),
+    (
+        "national stalking helpline",
+        "guidance/stalking-or-harassment/victim-care/advocacy-and-support",
+    ),
 ];
 
 #[test]
@@ -147,23 +231,56 @@ const MORE_RELEVANCE: &[(&str, &str)] = &[
         "legislation/spa-2019/s1|guidance/stalking-or-harassment/protective-orders/stalking-protection-orders",
     ),
     ("s3 SPA minimum 2 years", "legislation/spa-2019/s3"),
-    ("who is responsible for risk assessment", "guidance/stalking-or-harassment/risk-assessment"),
-    ("SRP stalking risk profile", "glossary/srp|guidance/stalking-or-harassment/risk-assessment/screening-tools"),
-    ("MASIP pilots evaluation", "practice/multi-agency-stalking-intervention-programme"),
+    (
+        "who is responsible for risk assessment",
+        "guidance/stalking-or-harassment/risk-assessment",
+    ),
+    (
+        "SRP stalking risk profile",
+        "glossary/srp|guidance/stalking-or-harassment/risk-assessment/screening-tools",
+    ),
+    (
+        "MASIP pilots evaluation",
+        "practice/multi-agency-stalking-intervention-programme",
+    ),
     (
         "early advice CPS stalking",
         "guidance/stalking-or-harassment/investigation|guidance/stalking-or-harassment/multi-agency/stalking-teams-and-clinics",
     ),
-    ("what is the victims code", "glossary/victims-code|guidance/stalking-or-harassment/victim-care/enhanced-service"),
-    ("online stalking fake accounts", "guidance/stalking-or-harassment/investigation/cyberstalking"),
-    ("suspect's phone download", "guidance/stalking-or-harassment/investigation/digital-evidence"),
-    ("bail conditions not enough protection", "guidance/stalking-or-harassment/protective-orders/stalking-protection-orders"),
+    (
+        "what is the victims code",
+        "glossary/victims-code|guidance/stalking-or-harassment/victim-care/enhanced-service",
+    ),
+    (
+        "online stalking fake accounts",
+        "guidance/stalking-or-harassment/investigation/cyberstalking",
+    ),
+    (
+        "suspect's phone download",
+        "guidance/stalking-or-harassment/investigation/digital-evidence",
+    ),
+    (
+        "bail conditions not enough protection",
+        "guidance/stalking-or-harassment/protective-orders/stalking-protection-orders",
+    ),
     ("vawg", "glossary/vawg"),
     ("MCA 1988 s1 grossly offensive", "legislation/mca-1988/s1"),
-    ("section 32 crime and disorder act", "legislation/cda-1998/s32"),
-    ("six month time limit s127", "legislation/mca-1980/s127|legislation/ca-2003/s127"),
-    ("fixated obsessive unwanted repeated", "glossary/four|guidance/stalking-or-harassment/recognising-stalking"),
-    ("repeat victims history checks call", "guidance/stalking-or-harassment/call-handling"),
+    (
+        "section 32 crime and disorder act",
+        "legislation/cda-1998/s32",
+    ),
+    (
+        "six month time limit s127",
+        "legislation/mca-1980/s127|legislation/ca-2003/s127",
+    ),
+    (
+        "fixated obsessive unwanted repeated",
+        "glossary/four|guidance/stalking-or-harassment/recognising-stalking",
+    ),
+    (
+        "repeat victims history checks call",
+        "guidance/stalking-or-harassment/call-handling",
+    ),
     (
         "single point of contact for stalking in each force",
         "glossary/spoc|guidance/stalking-or-harassment/multi-agency/stalking-teams-and-clinics",
@@ -172,7 +289,10 @@ const MORE_RELEVANCE: &[(&str, &str)] = &[
         "variation and discharge of an spo",
         "guidance/stalking-or-harassment/protective-orders/notification-variation-and-discharge",
     ),
-    ("magistrates court maximum sentence either way", "legislation/sentencing-act-2020|legislation/pha-1997/s4"),
+    (
+        "magistrates court maximum sentence either way",
+        "legislation/sentencing-act-2020|legislation/pha-1997/s4",
+    ),
     (
         "what the officers said about training",
         "guidance/police-response-to-stalking-2024/officers-and-staff-perspectives|recommendations/rec-10",
@@ -218,7 +338,10 @@ const HELD_OUT: &[(&str, &str)] = &[
         "legislation/pha-1997/s4|legislation/pha-1997/s4a",
     ),
     ("malicious comms", "legislation/mca-1988/s1"),
-    ("restrainig order on convicton", "legislation/sentencing-act-2020/s360"),
+    (
+        "restrainig order on convicton",
+        "legislation/sentencing-act-2020/s360",
+    ),
     (
         "varying or discharging an SPO",
         "guidance/stalking-or-harassment/protective-orders/notification-variation-and-discharge",
@@ -240,15 +363,24 @@ const HELD_OUT: &[(&str, &str)] = &[
         "what enquiries should investigators make",
         "guidance/stalking-or-harassment/investigation/lines-of-enquiry|guidance/stalking-or-harassment/checklists/investigators",
     ),
-    ("religiously aggravated harassment", "legislation/cda-1998/s32"),
-    ("specialist support services for victims recommendation", "recommendations/rec-15"),
+    (
+        "religiously aggravated harassment",
+        "legislation/cda-1998/s32",
+    ),
+    (
+        "specialist support services for victims recommendation",
+        "recommendations/rec-15",
+    ),
     ("force action plan", "recommendations/force-action-plans"),
     ("spoc", "glossary/spoc"),
     (
         "risk reviw after arrest",
         "guidance/stalking-or-harassment/risk-assessment/managing-and-reviewing-risk",
     ),
-    ("speed up digital processing tool", "practice/investigation-processing-software"),
+    (
+        "speed up digital processing tool",
+        "practice/investigation-processing-software",
+    ),
 ];
 
 #[test]
@@ -288,7 +420,10 @@ fn every_form_of_a_citation_finds_its_legal_summary_first() {
         assert_eq!(top_ids(q, 1), ["legislation/pha-1997/s4a"], "query {q:?}");
     }
     // The act alone leads to the act's summary.
-    assert_eq!(top_ids("Protection from Harassment Act 1997", 1), ["legislation/pha-1997"]);
+    assert_eq!(
+        top_ids("Protection from Harassment Act 1997", 1),
+        ["legislation/pha-1997"]
+    );
 }
 
 #[test]
@@ -303,7 +438,9 @@ fn a_result_lands_on_the_section_that_answers() {
     let hit = res
         .hits
         .iter()
-        .find(|h| h.id == "guidance/stalking-or-harassment/protective-orders/stalking-protection-orders")
+        .find(|h| {
+            h.id == "guidance/stalking-or-harassment/protective-orders/stalking-protection-orders"
+        })
         .expect("the SPO guidance");
     assert_eq!(
         hit.url,
@@ -339,7 +476,11 @@ fn kind_filter_facet_counts_and_snippets() {
     for h in &all.hits {
         // Escaped text; the only markup is the highlight.
         let plain = h.snippet.replace("<mark>", "").replace("</mark>", "");
-        assert!(!plain.contains('<') && !plain.contains('>'), "{}", h.snippet);
+        assert!(
+            !plain.contains('<') && !plain.contains('>'),
+            "{}",
+            h.snippet
+        );
     }
     assert!(all.hits[0].snippet.contains("<mark>"));
     let bad = index().search(&SearchRequest {
@@ -372,7 +513,10 @@ fn cli_prints_the_spec_json_shape() {
     }
     assert_eq!(hits[0]["id"], "legislation/spa-2019/s8");
     let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
 
     // Human output, and the exit codes: 0 found, 1 nothing found, 2 error.
     let run = |args: &[&str]| {
@@ -386,13 +530,21 @@ fn cli_prints_the_spec_json_shape() {
     };
     let o = run(&["interim SPO", "--limit", "2"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).starts_with("1. Interim stalking protection orders"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("1. Interim stalking protection orders"),
+        "{}",
+        stdout(&o)
+    );
     let o = run(&["qwxzv"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("No results for \"qwxzv\""));
     let o = run(&["spo", "--kind", "leaflet"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown kind `leaflet`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown kind `leaflet`"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -408,12 +560,22 @@ fn missing_and_old_indexes_are_refused_clearly() {
     assert!(stderr(&o).contains("waymark build"), "{}", stderr(&o));
 
     let copy = tempfile::tempdir().unwrap();
-    copy_dir(&bundled().join("search-index"), &copy.path().join("search-index"));
-    std::fs::write(copy.path().join("search-index/schema-version"), "waymark-search-0\n").unwrap();
+    copy_dir(
+        &bundled().join("search-index"),
+        &copy.path().join("search-index"),
+    );
+    std::fs::write(
+        copy.path().join("search-index/schema-version"),
+        "waymark-search-0\n",
+    )
+    .unwrap();
     match SearchIndex::open(copy.path()) {
         Err(e @ SearchError::WrongSchema { .. }) => {
             let m = e.to_string();
-            assert!(m.contains("waymark-search-0") && m.contains("rebuild the site"), "{m}");
+            assert!(
+                m.contains("waymark-search-0") && m.contains("rebuild the site"),
+                "{m}"
+            );
         }
         other => panic!("expected WrongSchema, got {other:?}"),
     }
@@ -435,10 +597,18 @@ fn servers_render_results_with_the_themes_search_page() {
     let sel = |css: &str| scraper::Selector::parse(css).unwrap();
     let input = doc.select(&sel("#search-q")).next().unwrap();
     assert_eq!(input.value().attr("value"), Some("interim SPO"));
-    let status: String = doc.select(&sel("#search-status")).next().unwrap().text().collect();
+    let status: String = doc
+        .select(&sel("#search-status"))
+        .next()
+        .unwrap()
+        .text()
+        .collect();
     assert_eq!(
         status,
-        format!("{} results for “interim SPO”; the first 10 are shown", res.total)
+        format!(
+            "{} results for “interim SPO”; the first 10 are shown",
+            res.total
+        )
     );
     let links: Vec<_> = doc.select(&sel("#search-results li > a")).collect();
     assert_eq!(links.len(), res.hits.len());
@@ -458,10 +628,17 @@ fn servers_render_results_with_the_themes_search_page() {
         .select(&sel("#search-facets a"))
         .find(|a| a.text().collect::<String>().starts_with("Legal summary ("))
         .expect("a legal facet");
-    assert_eq!(facet.value().attr("href"), Some("./?q=interim%20SPO&kind=legal"));
+    assert_eq!(
+        facet.value().attr("href"),
+        Some("./?q=interim%20SPO&kind=legal")
+    );
     // The query is text, never markup.
     let html = page
-        .render("<script>alert(1)</script>", Some("legal"), Ok(&Default::default()))
+        .render(
+            "<script>alert(1)</script>",
+            Some("legal"),
+            Ok(&Default::default()),
+        )
         .unwrap();
     assert!(!html.contains("<script>alert"));
     assert!(html.contains("No results for “&lt;script&gt;alert(1)&lt;/script&gt;”"));
@@ -487,13 +664,23 @@ fn the_static_index_is_written_and_answers_queries() {
     assert!(names.iter().any(|n| n.ends_with(".pf_meta")));
     assert!(names.iter().any(|n| n.ends_with(".pf_index")));
     assert!(names.iter().any(|n| n.ends_with(".pf_fragment")));
-    assert!(!names.iter().any(|n| n.contains("-ui")), "no UI files: {names:?}");
+    assert!(
+        !names.iter().any(|n| n.contains("-ui")),
+        "no UI files: {names:?}"
+    );
     let entry: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("pagefind-entry.json")).unwrap()).unwrap();
-    assert_eq!(entry["languages"]["en"]["page_count"].as_u64(), Some(index().pages() as u64));
+    assert_eq!(
+        entry["languages"]["en"]["page_count"].as_u64(),
+        Some(index().pages() as u64)
+    );
 
     // A browser's view: node runs pagefind.js with fetch served from the folder.
-    if std::process::Command::new("node").arg("--version").output().is_err() {
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("node is not installed: the static index was not queried");
         return;
     }
@@ -527,7 +714,11 @@ fn the_static_index_is_written_and_answers_queries() {
         .filter(|e| e.file_type().is_file())
         .map(|e| e.metadata().unwrap().len())
         .sum();
-    assert!(v["bytes"].as_u64().unwrap() < total / 2, "{} of {total}", v["bytes"]);
+    assert!(
+        v["bytes"].as_u64().unwrap() < total / 2,
+        "{} of {total}",
+        v["bytes"]
+    );
 }
 
 fn small_site() -> TestSite {
@@ -535,9 +726,15 @@ fn small_site() -> TestSite {
 }
 
 fn search_small(site: &TestSite, q: &str) -> Vec<String> {
-    let o = site.run(&["search", "--json", "--dir", site.path("public").to_str().unwrap(), q]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{q}: {e}: {}", stderr(&o)));
+    let o = site.run(&[
+        "search",
+        "--json",
+        "--dir",
+        site.path("public").to_str().unwrap(),
+        q,
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{q}: {e}: {}", stderr(&o)));
     v["hits"]
         .as_array()
         .unwrap()
@@ -555,16 +752,31 @@ fn glossary_synonyms_typos_and_phrases() {
     let spo = search_small(&site, "SPO");
     assert!(spo.contains(&"guidance/long-form".to_string()), "{spo:?}");
     let spelled = search_small(&site, "stalking protection order");
-    assert!(spelled.contains(&"guidance/short-form".to_string()), "{spelled:?}");
+    assert!(
+        spelled.contains(&"guidance/short-form".to_string()),
+        "{spelled:?}"
+    );
     // A deprecated variant still finds the order.
-    assert_eq!(search_small(&site, "stalking prevention order")[0], "glossary/spo");
+    assert_eq!(
+        search_small(&site, "stalking prevention order")[0],
+        "glossary/spo"
+    );
     // Typos are corrected against the site's own words.
-    assert_eq!(search_small(&site, "perpetrater programe"), ["guidance/short-form"]);
+    assert_eq!(
+        search_small(&site, "perpetrater programe"),
+        ["guidance/short-form"]
+    );
     assert_eq!(search_small(&site, "chronolgy")[0], "guidance/long-form");
     // Shortened words stand for the words they begin.
-    assert_eq!(search_small(&site, "max penalty s4a")[0], "legislation/pha-1997/s4a");
+    assert_eq!(
+        search_small(&site, "max penalty s4a")[0],
+        "legislation/pha-1997/s4a"
+    );
     // Quoted phrases must appear as written.
-    assert_eq!(search_small(&site, "\"name streets\""), ["guidance/short-form"]);
+    assert_eq!(
+        search_small(&site, "\"name streets\""),
+        ["guidance/short-form"]
+    );
     assert!(search_small(&site, "\"streets name\"").is_empty());
     // A citation in prose is found by its short form.
     assert!(search_small(&site, "s4a").contains(&"guidance/evidence".to_string()));
@@ -587,7 +799,14 @@ fn restricted_text_never_reaches_the_search_indexes() {
     assert!(search_small(&site, "marrowgate").is_empty());
     assert!(!search_small(&site, "photograph messages").is_empty());
     // The internal profile includes both.
-    let o = site.run(&["build", "--today", "2026-11-28", "--profile", "internal", "--no-static-search"]);
+    let o = site.run(&[
+        "build",
+        "--today",
+        "2026-11-28",
+        "--profile",
+        "internal",
+        "--no-static-search",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(search_small(&site, "quillfeather"), ["guidance/evidence"]);
     assert_eq!(search_small(&site, "marrowgate")[0], "guidance/secret");
@@ -606,9 +825,18 @@ fn portable_builds_have_no_static_index_and_the_page_says_why() {
     let js = site.read("public/static/search.js");
     assert!(js.contains("opened from disk"));
     // Results link into the portable site.
-    let o = site.run(&["search", "--json", "--dir", site.path("public").to_str().unwrap(), "chronology"]);
+    let o = site.run(&[
+        "search",
+        "--json",
+        "--dir",
+        site.path("public").to_str().unwrap(),
+        "chronology",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["hits"][0]["url"], "guidance/long-form/index.html#preparing-the-file");
+    assert_eq!(
+        v["hits"][0]["url"],
+        "guidance/long-form/index.html#preparing-the-file"
+    );
 }
 
 #[test]
@@ -640,12 +868,21 @@ fn site_yaml_switches_the_static_index_off_and_the_flag_overrides_it() {
     };
     build(&[]);
     assert!(site.path("public/pagefind/pagefind.js").is_file());
-    assert!(site.read("public/search/index.html").contains("data-static-search=\"true\""));
+    assert!(
+        site.read("public/search/index.html")
+            .contains("data-static-search=\"true\"")
+    );
 
-    site.write("site.yaml", "title: Search fixture\nsearch:\n  static_index: false\n");
+    site.write(
+        "site.yaml",
+        "title: Search fixture\nsearch:\n  static_index: false\n",
+    );
     build(&[]);
     assert!(!site.path("public/pagefind").exists());
-    assert!(site.read("public/search/index.html").contains("data-static-search=\"false\""));
+    assert!(
+        site.read("public/search/index.html")
+            .contains("data-static-search=\"false\"")
+    );
     // The server-side index is built whatever the switch says.
     assert_eq!(search_small(&site, "chronology")[0], "guidance/long-form");
 
@@ -653,7 +890,10 @@ fn site_yaml_switches_the_static_index_off_and_the_flag_overrides_it() {
     build(&["--no-static-search"]);
     assert!(!site.path("public/pagefind").exists());
 
-    site.write("site.yaml", "title: Search fixture\nsearch:\n  static_index: maybe\n");
+    site.write(
+        "site.yaml",
+        "title: Search fixture\nsearch:\n  static_index: maybe\n",
+    );
     let o = site.run(&["build", "--quiet", "--today", "2026-11-28"]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("site.yaml"), "{}", stderr(&o));
