@@ -161,9 +161,12 @@ struct FacetTable {
     pages: Vec<Vec<Vec<u32>>>,
 }
 
+/// A facet's values on one page.
+type ValuesOf = fn(&PageInfo) -> Vec<&str>;
+
 impl FacetTable {
     fn new(pages: &[PageInfo]) -> FacetTable {
-        let get: [(&'static str, fn(&PageInfo) -> Vec<&str>); 3] = [
+        let get: [(&'static str, ValuesOf); 3] = [
             ("kind", |p| vec![p.kind.as_str()]),
             ("tags", |p| p.tags.iter().map(String::as_str).collect()),
             ("audience", |p| {
