@@ -647,7 +647,12 @@ pub fn build(opts: &Options) -> Result<BuildReport, Fatal> {
     staging
         .put_static(&theme.static_files, &site.assets)
         .map_err(Fatal::Message)?;
-    crate::index::build(site, staging.path(), static_search).map_err(Fatal::Message)?;
+    let index_opts = crate::index::IndexOptions {
+        static_search,
+        portable,
+        theme: Some(&theme),
+    };
+    crate::index::build(site, staging.path(), &index_opts).map_err(Fatal::Message)?;
     let written = staging
         .publish(
             &build_inputs(site, opts, portable, &|_, t| text_hash(t)),

@@ -1150,7 +1150,13 @@ impl Session {
         let tmp = self.out.join(".waymark-index-next");
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-        crate::index::build(&st.site, &tmp, false)?;
+        // The static index is for `build` only: far too slow for the edit-preview loop.
+        let opts = crate::index::IndexOptions {
+            static_search: false,
+            portable: self.portable,
+            theme: self.theme.as_ref().map(|(_, theme)| theme),
+        };
+        crate::index::build(&st.site, &tmp, &opts)?;
         let name = crate::index::query::INDEX_DIR;
         let live = self.out.join(name);
         let old = self.out.join(".waymark-index-old");

@@ -19,6 +19,8 @@ pub enum StaticSource {
 
 pub struct Theme {
     tera: tera::Tera,
+    /// Template sources by name, for the search results page servers render (`index::page`).
+    sources: Vec<(String, String)>,
     /// Static files by output path (`static/style.css`), theme first, site files overriding.
     pub static_files: Vec<(String, StaticSource)>,
     /// Files the theme was read from, for the dev server's watcher.
@@ -153,23 +155,41 @@ impl Theme {
             watched.push(root.join("static"));
         }
         statics.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
-        if let Err(e) = tera.add_raw_templates(templates) {
-            diags.push(
-                Diagnostic::error(CHECK, format!("template error: {}", tera_error(&e)))
-                    .help("fix the template syntax"),
-            );
+        templates.sort_by(|a, b| a.0.cmp(&b.0));
+        let tera = match new_tera(&templates) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(CHECK, format!("template error: {e}"))
+                        .help("fix the template syntax"),
+                );
+                None
+            }
+        };
+        match tera {
+            Some(tera) if diags.is_empty() => Ok(Theme {
+                tera,
+                sources: templates,
+                static_files: statics,
+                watched,
+            }),
+            _ => Err(diags),
         }
-        if !diags.is_empty() {
-            return Err(diags);
-        }
+    }
+
+    /// A theme of templates only (no static files), as saved by [`Theme::template_sources`].
+    pub fn from_templates(templates: Vec<(String, String)>) -> Result<Theme, String> {
         Ok(Theme {
-            tera,
-            static_files: statics,
-            watched,
+            tera: new_tera(&templates)?,
+            sources: templates,
+            static_files: Vec::new(),
+            watched: Vec::new(),
         })
+    }
+
+    /// Every template's name and source, sorted by name.
+    pub fn template_sources(&self) -> &[(String, String)] {
+        &self.sources
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -179,6 +199,15 @@ impl Theme {
     pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, String> {
         self.tera.render(name, ctx).map_err(|e| tera_error(&e))
     }
+}
+
+fn new_tera(templates: &[(String, String)]) -> Result<tera::Tera, String> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    tera.add_raw_templates(templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+        .map_err(|e| tera_error(&e))?;
+    Ok(tera)
 }
 
 /// Escapes text for HTML text and attribute values. Unlike tera's default it leaves `/`

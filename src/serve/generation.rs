@@ -2,6 +2,7 @@
 //! its search index), swapped whole when a new build arrives, so every request sees one
 //! consistent build.
 
+use crate::index::page::ResultsPage;
 use crate::index::query::{SearchError, SearchIndex};
 use crate::write::Manifest;
 use std::collections::HashSet;
@@ -16,6 +17,8 @@ pub struct Generation {
     pub search: Result<Arc<SearchIndex>, String>,
     /// The index exists but cannot be used (wrong schema, damaged): the server is unhealthy.
     pub search_fatal: bool,
+    /// The theme's search page, for results rendered on the server (`search/?q=`).
+    pub results: Option<Arc<ResultsPage>>,
 }
 
 impl Generation {
@@ -31,6 +34,7 @@ impl Generation {
             files,
             search,
             search_fatal,
+            results: ResultsPage::open(dir).ok().map(Arc::new),
         })
     }
 
@@ -42,6 +46,7 @@ impl Generation {
             files,
             search,
             search_fatal,
+            results: ResultsPage::open(dir).ok().map(Arc::new),
         }
     }
 

@@ -180,6 +180,9 @@ async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
     )
 }
 
+/// The search page, which the server fills in when it is asked with a query.
+const SEARCH_PAGE: &str = "search/index.html";
+
 /// The site's files, through the manifest guard.
 async fn files(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     if let Some(live) = &shared.live
@@ -197,6 +200,11 @@ async fn files(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     } else {
         rel.clone()
     };
+    if target == SEARCH_PAGE
+        && let Some(resp) = search::results_page(&shared, req.uri()).await
+    {
+        return decorate(&shared, resp).await;
+    }
     if g.serves(&target) {
         let mut resp = serve_file(&shared, req).await;
         cache_headers(&shared, &target, &mut resp);

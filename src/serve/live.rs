@@ -381,6 +381,7 @@ fn settle(shared: &Shared, live: &Live, session: &Session, r: Result<Rebuild, Fa
                 files,
                 search: current.search.clone(),
                 search_fatal: current.search_fatal,
+                results: current.results.clone(),
             });
             let (_, warnings) = report(session, true);
             live.warnings(warnings);

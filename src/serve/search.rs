@@ -8,8 +8,8 @@ use crate::index::query::{SearchError, SearchRequest, SearchResponse};
 use crate::model::Kind;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -106,6 +106,55 @@ pub async fn run(shared: &Shared, req: SearchRequest) -> Result<SearchResponse, 
     result.map_err(|e| match e {
         SearchError::BadQuery(m) => (StatusCode::BAD_REQUEST, format!("invalid query: {m}")),
         other => (StatusCode::SERVICE_UNAVAILABLE, other.to_string()),
+    })
+}
+
+/// `search/?q=&kind=&limit=`: the theme's search page with the results already on it, so the
+/// search box on every page works as a plain form without JavaScript. `None` (serve the
+/// static page) without a query or without the results page a build saves beside its index.
+pub async fn results_page(shared: &Shared, uri: &Uri) -> Option<Response> {
+    let Query(p) = Query::<Params>::try_from_uri(uri).ok()?;
+    let query = p.q.clone().unwrap_or_default();
+    if query.trim().is_empty() {
+        return None;
+    }
+    shared.current().results.as_ref()?;
+    let outcome = match request(&p, shared.max_query) {
+        Ok(req) => run(shared, req).await,
+        Err(r) => Err(r),
+    };
+    // After the search: a live preview may have rebuilt the index (and its page) for it.
+    let page = shared.current().results.clone()?;
+    let html = match &outcome {
+        Ok(res) => page.render(&query, p.kind.as_deref(), Ok(res)),
+        Err((status, message)) => {
+            let e = if *status == StatusCode::BAD_REQUEST {
+                SearchError::BadQuery(message.trim_start_matches("invalid query: ").to_string())
+            } else {
+                SearchError::Index(message.clone())
+            };
+            page.render(&query, p.kind.as_deref(), Err(&e))
+        }
+    };
+    let status = match &outcome {
+        Ok(_) => StatusCode::OK,
+        Err((status, _)) => *status,
+    };
+    Some(match html {
+        Ok(html) => {
+            let mut r = (status, html).into_response();
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            r
+        }
+        Err(e) => super::http::plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("the search page could not be rendered: {e}\n"),
+        ),
     })
 }
 

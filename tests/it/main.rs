@@ -10,6 +10,7 @@ mod crash;
 mod currency;
 mod hostile;
 mod incremental;
+mod search;
 #[cfg(feature = "serve")]
 mod serve;
 mod suppression;

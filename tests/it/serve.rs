@@ -778,3 +778,52 @@ fn live_preview_starts_on_a_broken_site_and_serves_it_once_fixed() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text().contains("First response to harassment"));
 }
+
+#[test]
+fn mirror_fills_in_the_search_page_for_a_plain_form() {
+    let site = built_site();
+    let public = site.path("public");
+    let s = Server::start(site.root(), &["--mirror", public.to_str().unwrap()]);
+    let sel = |s: &str| scraper::Selector::parse(s).unwrap();
+
+    // What the search box on every page submits, with no JavaScript.
+    let r = s.get("/search/?q=harassment");
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.header("content-type").starts_with("text/html"));
+    assert_security_headers(&r);
+    let doc = scraper::Html::parse_document(&r.text());
+    let input = doc
+        .select(&sel("#search-q"))
+        .next()
+        .expect("the search form");
+    assert_eq!(input.value().attr("value"), Some("harassment"));
+    let links: Vec<String> = doc
+        .select(&sel("#search-results li > a"))
+        .map(|a| a.value().attr("href").unwrap_or("").to_string())
+        .collect();
+    assert!(!links.is_empty(), "no results on the page");
+    // Each result link is relative to the search page and leads to a page the mirror serves.
+    for href in &links {
+        let path = href
+            .strip_prefix("../")
+            .expect("relative link")
+            .split('#')
+            .next()
+            .unwrap();
+        assert_eq!(s.get(&format!("/{path}")).status, StatusCode::OK, "{href}");
+    }
+    assert!(r.text().contains("<mark>"));
+
+    // A bad kind is said on the page, not a blank page.
+    let r = s.get("/search/?q=harassment&kind=leaflet");
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.text()
+            .contains("That search could not be run: unknown kind `leaflet`")
+    );
+
+    // Without a query: the static page, as built.
+    let r = s.get("/search/");
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.text(), site.read("public/search/index.html"));
+}
