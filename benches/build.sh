@@ -24,7 +24,13 @@ measure() { # cmd... -> prints "seconds peak_kb"
 printf '%-8s %-10s %10s %10s %12s %10s\n' pages tool seconds pages/s peak_MB ratio
 for n in ${PAGES[@]}; do
   site=$WORK/w$n
-  [ -d "$site" ] || python3 "$GEN" --pages "$n" --out "$site" --seed 1 --format waymark --site >/dev/null 2>&1
+  if [ ! -d "$site" ]; then
+    python3 "$GEN" --pages "$n" --out "$site" --seed 1 --format waymark --site >/dev/null 2>&1
+    # The generator fills templated sentences with random time limits, so near-identical
+    # sentences differ in a duration: real numeric-drift findings (errors), which would stop
+    # the build before it publishes. Reported as warnings here so the whole pipeline is timed.
+    printf 'checks:\n  numeric-drift:\n    severity: warning\n' >>"$site/site.yaml"
+  fi
   rm -rf "$site/public"
   read -r ws wm < <(measure "$BIN" --root "$site" build --no-static-search --quiet --today 2026-11-28)
   printf '%-8s %-10s %10.2f %10.0f %12.1f\n' "$n" waymark "$ws" "$(echo "$n / $ws" | bc -l)" "$(echo "$wm / 1024" | bc -l)"
