@@ -355,7 +355,7 @@ fn generated_home(config: &SiteConfig, content: &Path, sources: &mut Sources) ->
 
 /// Load, parse, link and check. Used by `check`, `build`, `search` and the servers.
 pub fn check(opts: &Options) -> Result<CheckReport, Fatal> {
-    check_detailed(opts).map(|(report, _)| report)
+    check_detailed(opts, check::Selection::All).map(|(report, _)| report)
 }
 
 /// What the stages found per file, kept by the live preview so a save re-does only the work
@@ -394,7 +394,10 @@ impl Details {
     }
 }
 
-pub(crate) fn check_detailed(opts: &Options) -> Result<(CheckReport, Details), Fatal> {
+pub(crate) fn check_detailed(
+    opts: &Options,
+    selection: check::Selection,
+) -> Result<(CheckReport, Details), Fatal> {
     let mut sources = Sources::default();
     let (config, config_diagnostics) = load_config(&opts.root, &mut sources)?;
     let config_text = sources.get(FileId(0)).text.clone();
@@ -493,7 +496,14 @@ pub(crate) fn check_detailed(opts: &Options) -> Result<(CheckReport, Details), F
 
     // CHECK
     stage(opts, "Checking", 0);
-    let diagnostics = checked(opts, &site, details.diagnostics().cloned().collect());
+    let diagnostics = checked_selected(
+        opts,
+        &site,
+        details.diagnostics().cloned().collect(),
+        selection,
+        &|| false,
+    )
+    .expect("a run that is never cancelled");
     Ok((
         CheckReport {
             site,
@@ -504,14 +514,21 @@ pub(crate) fn check_detailed(opts: &Options) -> Result<(CheckReport, Details), F
     ))
 }
 
-/// Runs the checks and puts every diagnostic in order.
-pub(crate) fn checked(opts: &Options, site: &Site, mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+/// Runs a selection of the checks and puts every diagnostic in order; `None` when
+/// `cancelled` stopped the run.
+pub(crate) fn checked_selected(
+    opts: &Options,
+    site: &Site,
+    mut diags: Vec<Diagnostic>,
+    selection: check::Selection,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Diagnostic>> {
     let cx = CheckContext::new(site, today(opts));
-    diags.extend(check::run(&cx));
+    diags.extend(check::run_selected(&cx, selection, cancelled)?);
     // Once, over every finding of the run, whichever stage made it.
-    check::suppress::apply(site, cx.today, &mut diags);
+    check::suppress::apply_selected(site, cx.today, &mut diags, selection);
     diag::sort_and_dedup(&mut diags, &site.sources);
-    diags
+    Some(diags)
 }
 
 pub(crate) fn asset_map(assets: &[source::Asset]) -> BTreeMap<String, PathBuf> {

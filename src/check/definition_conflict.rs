@@ -46,6 +46,9 @@ impl Check for DefinitionConflict {
          Fix: use the glossary's wording exactly, or link to the glossary entry instead of\n\
          defining the term again."
     }
+    fn cross_page(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         let defs = collect(cx);

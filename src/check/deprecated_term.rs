@@ -64,6 +64,9 @@ impl Check for DeprecatedTerm {
          Example:\n    Apply for a stalking prevention order.    <- write \"stalking protection order\"\n\n\
          Fix: write the preferred wording."
     }
+    fn cross_page(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         let mut variants = Vec::new();

@@ -51,6 +51,9 @@ impl Check for DirectiveConflict {
          Fix: make the pages agree. If one is an exception, state its condition in both; if the\n\
          same rule is needed in several places, single-source it with include."
     }
+    fn cross_page(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         let st = cx.statements();

@@ -33,6 +33,9 @@ impl Check for DuplicatePassage {
          Fix: move the passage to content/_snippets/NAME.md and write\n    {{ include(path=\"_snippets/NAME.md\") }}\n\
          on a line of its own in each page."
     }
+    fn cross_page(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         let st = cx.statements();

@@ -62,6 +62,9 @@ impl Check for FactMismatch {
          Fix: correct the figure, or link to the legal summary rather than restating it. If the\n\
          summary is wrong, fix the summary's front matter."
     }
+    fn cross_page(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         let st = cx.statements();

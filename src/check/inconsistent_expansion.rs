@@ -28,6 +28,9 @@ impl Check for InconsistentExpansion {
          Fix: use the glossary's words, or add the form to the term's `synonyms` if it is also\n\
          right."
     }
+    fn cross_page(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         // What the glossary accepts for each abbreviation: its term and synonyms, where they

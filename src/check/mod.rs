@@ -105,6 +105,47 @@ pub trait Check: Sync + Send {
     /// `waymark check --explain NAME`: what it does, why, an example and how to fix it.
     fn explain(&self) -> &'static str;
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>);
+    /// Whether the check analyses text across the whole site (statements, similar passages,
+    /// glossary terms in every body, citation chains): seconds on a large site, where the
+    /// structure checks (links, anchors, ids, headings, front matter) take milliseconds. The
+    /// live preview publishes a save once the structure checks pass and runs these in the
+    /// background; `waymark check` and `build` run every check alike.
+    fn cross_page(&self) -> bool {
+        false
+    }
+}
+
+/// Which checks a run includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    /// Every check: `waymark check`, `build`, and the preview's background run.
+    All,
+    /// The checks that are not [`Check::cross_page`]: what the preview runs before it publishes
+    /// a save.
+    Structure,
+}
+
+impl Selection {
+    /// Whether a run of this selection includes the check called `name` (checks outside the
+    /// registry, reported by earlier stages, are in every run).
+    pub fn includes(self, name: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Structure => !cross_page_names().contains(&name),
+        }
+    }
+}
+
+/// Names of the [`Check::cross_page`] checks.
+pub fn cross_page_names() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        registry()
+            .iter()
+            .filter(|c| c.cross_page())
+            .map(|c| c.name())
+            .collect()
+    })
 }
 
 /// Every check, in a fixed order.
@@ -263,22 +304,55 @@ const STATEMENT_CHECKS: &[&str] = &[
 /// `overlay-conflict` findings. Suppressions are applied by the caller, over every finding of
 /// the run ([`suppress::apply`]).
 pub fn run(cx: &CheckContext) -> Vec<Diagnostic> {
-    let checks = registry();
+    run_selected(cx, Selection::All, &|| false).unwrap_or_default()
+}
+
+/// Runs the checks of a selection, as [`run`]. `cancelled` is asked before the shared analysis
+/// and before each check: once it says yes, the run stops and returns `None` (a newer save has
+/// made the preview's background run pointless).
+pub fn run_selected(
+    cx: &CheckContext,
+    selection: Selection,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Diagnostic>> {
+    let checks: Vec<Box<dyn Check>> = registry()
+        .into_iter()
+        .filter(|c| selection.includes(c.name()))
+        .collect();
     let cfg = &cx.site.config;
     let enabled = |name: &str| !matches!(cfg.check(name).and_then(|cc| cc.severity), Some(None));
-    if STATEMENT_CHECKS.iter().any(|n| enabled(n)) {
+    if STATEMENT_CHECKS
+        .iter()
+        .any(|n| enabled(n) && selection.includes(n))
+    {
+        if cancelled() {
+            return None;
+        }
         let _ = cx.statements();
     }
-    let per_check: Vec<Vec<Diagnostic>> = checks
+    let timings = std::env::var_os("WAYMARK_TIMINGS").is_some();
+    let per_check: Vec<Option<Vec<Diagnostic>>> = checks
         .par_iter()
         .map(|c| {
+            if cancelled() {
+                return None;
+            }
             let configured = match cfg.check(c.name()).and_then(|cc| cc.severity) {
-                Some(None) => return Vec::new(),
+                Some(None) => return Some(Vec::new()),
                 Some(Some(s)) => Some(s),
                 None => None,
             };
             let mut out = Vec::new();
+            let started = std::time::Instant::now();
             c.run(cx, &mut out);
+            if timings {
+                eprintln!(
+                    "timing: check {:<24} {:>8.1} ms{}",
+                    c.name(),
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    if c.cross_page() { " (cross-page)" } else { "" }
+                );
+            }
             for d in &mut out {
                 d.severity = match configured {
                     Some(s) => s,
@@ -286,14 +360,17 @@ pub fn run(cx: &CheckContext) -> Vec<Diagnostic> {
                     None => d.severity.max(c.default_severity()),
                 };
             }
-            out
+            Some(out)
         })
         .collect();
-    let mut all: Vec<Diagnostic> = per_check.into_iter().flatten().collect();
+    let mut all: Vec<Diagnostic> = Vec::new();
+    for found in per_check {
+        all.extend(found?);
+    }
     overlay_conflict::reclassify(
         cx.site,
         cfg.check(overlay_conflict::NAME).and_then(|cc| cc.severity),
         &mut all,
     );
-    all
+    Some(all)
 }

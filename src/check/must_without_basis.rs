@@ -41,6 +41,9 @@ impl Check for MustWithoutBasis {
          Fix: cite the provision that requires it, add the provision to `legal_basis`, or say\n\
          \"should\" if the action rests on evidence and expert agreement rather than law."
     }
+    fn cross_page(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         let st = cx.statements();

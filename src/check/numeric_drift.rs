@@ -39,6 +39,9 @@ impl Check for NumericDrift {
          Fix: decide which is right and correct the other; better, single-source the passage\n\
          in a snippet and include it in both pages."
     }
+    fn cross_page(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         let st = cx.statements();

@@ -34,6 +34,9 @@ impl Check for UndefinedAbbreviation {
          Fix: write it out at its first use, add it to the glossary, or allow it in site.yaml if\n\
          every reader knows it."
     }
+    fn cross_page(&self) -> bool {
+        true
+    }
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         let known = abbrev::known(site);

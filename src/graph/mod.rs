@@ -34,6 +34,8 @@ pub enum CitationTarget {
 pub type ProvisionKey = (String, Option<String>, Vec<String>);
 
 /// The whole site after linking: pages, what they point at, and what points at them.
+/// (Clone: the live preview checks a copy in the background while the next save is built.)
+#[derive(Clone)]
 pub struct Site {
     pub config: SiteConfig,
     pub sources: Sources,

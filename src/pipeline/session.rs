@@ -6,8 +6,14 @@
 //!   pages whose text (or an included snippet) changed are expanded and analysed again. A
 //!   change to the set of files (a page added, removed or renamed), to `site.yaml`, or to a
 //!   page's status falls back to a full load and parse.
-//! - LINK and CHECK run on the whole site: links, backlinks, lists and every check see the
-//!   same graph a full build would.
+//! - LINK runs on the whole site (reusing the links, anchors and taxonomies a save cannot
+//!   have changed): links, backlinks and lists see the same graph a full build would.
+//! - CHECK: the structure checks (links, anchors, ids, headings ...) decide whether the save
+//!   is published. The cross-page checks ([`crate::check::Check::cross_page`]: statements,
+//!   similar passages, glossary usage) take seconds on a large site: they are left for
+//!   [`Session::site_checks`], which the preview runs in the background on a copy of the site
+//!   once the save is served, and whose findings ([`Session::apply_site_findings`]) are what
+//!   `waymark check` reports for the same input.
 //! - RENDER: the pages whose content changed, plus every page that reads one of them
 //!   ([`crate::render::page_reads`]: backlinks, lists, breadcrumbs, related, cited by …) or
 //!   whose relations changed, plus the generated pages (taxonomies, What's changed, redirects,
@@ -21,10 +27,11 @@
 //! disk is byte-for-byte what `waymark build` writes for the same input (tested).
 
 use super::{
-    Details, Fatal, FrontMatterParse, Options, Profile, build_inputs, check_detailed, checked,
-    has_errors, includable_files, new_page, parse_body, parse_front_matter_of, publishable,
-    restricted_blocks, text_hash,
+    Details, Fatal, FrontMatterParse, Options, Profile, build_inputs, check_detailed,
+    checked_selected, has_errors, includable_files, new_page, parse_body, parse_front_matter_of,
+    publishable, restricted_blocks, text_hash,
 };
+use crate::check::Selection;
 use crate::diag::{Diagnostic, FileId, SourceFile, Sources};
 use crate::graph::{self, LinkTarget, Site};
 use crate::render::{self, OutputFile, RenderOptions, Theme};
@@ -158,6 +165,55 @@ pub struct Session {
     broken: bool,
     statics_dirty: bool,
     index_stale: bool,
+    /// Goes up with every rebuild that changed the site in memory; whole-site findings of an
+    /// older generation are stale.
+    generation: u64,
+    /// The last rebuild published and its whole-site checks have not been handed out yet.
+    site_checks_due: bool,
+}
+
+/// The whole-site checks of one generation of the site, on a copy of it, so that they can
+/// run while the session goes on to the next save.
+pub struct SiteChecks {
+    generation: u64,
+    opts: Options,
+    site: Site,
+    stage_diagnostics: Vec<Diagnostic>,
+}
+
+/// What [`SiteChecks::run`] found: every diagnostic of the generation, as `waymark check`
+/// reports them.
+pub struct SiteFindings {
+    generation: u64,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl SiteChecks {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Runs every check (structure and cross-page) over the copy. `None` when `cancelled`
+    /// said yes before the run was through.
+    pub fn run(self, cancelled: &(dyn Fn() -> bool + Sync)) -> Option<SiteFindings> {
+        let diagnostics = checked_selected(
+            &self.opts,
+            &self.site,
+            self.stage_diagnostics,
+            Selection::All,
+            cancelled,
+        )?;
+        Some(SiteFindings {
+            generation: self.generation,
+            diagnostics,
+        })
+    }
+}
+
+impl SiteFindings {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
 }
 
 fn hash_of(v: &impl Hash) -> u64 {
@@ -353,6 +409,44 @@ impl Session {
             broken: false,
             statics_dirty: true,
             index_stale: true,
+            generation: 0,
+            site_checks_due: false,
+        }
+    }
+
+    /// Counts rebuilds that changed the site in memory.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The whole-site checks the last rebuild left to do: once per published generation
+    /// (`None` after a run with errors, or when they were handed out already). Copies the site,
+    /// so that the next save need not wait for them.
+    pub fn site_checks(&mut self) -> Option<SiteChecks> {
+        if !std::mem::take(&mut self.site_checks_due) {
+            return None;
+        }
+        let st = self.state.as_ref()?;
+        Some(SiteChecks {
+            generation: self.generation,
+            opts: self.opts.clone(),
+            site: st.site.clone(),
+            stage_diagnostics: st.details.diagnostics().cloned().collect(),
+        })
+    }
+
+    /// Takes the findings of a background run as the diagnostics of the site, if nothing was
+    /// rebuilt since the run's copy was made. Returns whether they were taken.
+    pub fn apply_site_findings(&mut self, findings: SiteFindings) -> bool {
+        if findings.generation != self.generation || self.broken {
+            return false;
+        }
+        match &mut self.state {
+            Some(st) => {
+                st.diagnostics = findings.diagnostics;
+                true
+            }
+            None => false,
         }
     }
 
@@ -438,6 +532,8 @@ impl Session {
             }
         }
         let t = Instant::now();
+        self.generation += 1;
+        self.site_checks_due = false;
         let changed_assets = match plan.kind {
             PlanKind::Full => {
                 stats.full = true;
@@ -492,6 +588,7 @@ impl Session {
             }
         };
         self.broken = matches!(outcome, Outcome::Broken);
+        self.site_checks_due = !self.broken;
         stats.total = started.elapsed();
         Ok(Rebuild { outcome, stats })
     }
@@ -594,7 +691,7 @@ impl Session {
     }
 
     fn full_load(&mut self) -> Result<(), Fatal> {
-        let (report, details) = check_detailed(&self.opts)?;
+        let (report, details) = check_detailed(&self.opts, Selection::Structure)?;
         let site = report.site;
         let file_hashes: Vec<[u8; 32]> = site
             .sources
@@ -826,9 +923,17 @@ impl Session {
         site.restricted_needles = st.details.needles();
         stats.link = t.elapsed();
 
-        // CHECK the whole site.
+        // CHECK the structure of the whole site (milliseconds); the cross-page checks are left
+        // for `site_checks`.
         let t = Instant::now();
-        st.diagnostics = checked(&opts, &site, st.details.diagnostics().cloned().collect());
+        st.diagnostics = checked_selected(
+            &opts,
+            &site,
+            st.details.diagnostics().cloned().collect(),
+            Selection::Structure,
+            &|| false,
+        )
+        .expect("a run that is never cancelled");
         stats.check = t.elapsed();
         st.site = site;
         self.state = Some(st);

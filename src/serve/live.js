@@ -1,5 +1,6 @@
-// Waymark live preview: reloads this page when a save changes it, and shows the errors of a
-// save that cannot be published. Served by `waymark serve` only; built sites never carry it.
+// Waymark live preview: reloads this page when a save changes it, shows the errors of a save
+// that cannot be published, and the errors the whole-site checks find after a save was
+// published. Served by `waymark serve` only; built sites never carry it.
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -40,9 +41,11 @@
     overlay = el("div", "waymark-live");
     overlay.setAttribute("role", "alert");
     var n = s.diagnostics.length;
-    overlay.appendChild(el("h2", null, n
-      ? (n === 1 ? "1 error" : n + " errors") + " — this page shows the last good version"
-      : "The site cannot be built — this page shows the last good version"));
+    var errors = n === 1 ? "1 error" : n + " errors";
+    overlay.appendChild(el("h2", null, !s.ok
+      ? (n ? errors + " — this page shows the last good version"
+           : "The site cannot be built — this page shows the last good version")
+      : errors + " found by the whole-site checks — this page shows your save, but the site cannot be published until they are fixed"));
     if (s.message) overlay.appendChild(el("p", "waymark-live-message", s.message));
     var list = el("ol");
     s.diagnostics.forEach(function (d) {
@@ -70,7 +73,6 @@
     var s;
     try { s = JSON.parse(e.data); } catch (err) { return; }
     if (!s.ok) { show(s); return; }
-    hide();
     if (s.version > version) {
       if (affects(s.changed)) {
         source.close();
@@ -79,5 +81,6 @@
       }
       version = s.version;
     }
+    if (s.diagnostics.length) show(s); else hide();
   });
 })();

@@ -9,12 +9,19 @@
 //! A page reloads when it, or a stylesheet, script or image, changed. A save with errors
 //! writes nothing: the last good site stays, and every open page shows the errors (file,
 //! line, column, message) in an overlay until they are fixed.
+//!
+//! Two phases per save, so that the page is served within milliseconds on a large site: the
+//! session publishes once loading, parsing, linking and the structure checks pass (the errors
+//! that keep the last good page), then the cross-page checks (contradictions, drifted copies,
+//! glossary usage: seconds on ten thousand pages) run in the background on a copy of the site,
+//! on low-priority threads, and their errors join the overlay when they arrive. A newer save
+//! cancels a run that is still going (between checks) and discards what it found.
 
 use super::generation::{Generation, Shared};
 use super::{Listen, http};
 use crate::cli::SiteArgs;
 use crate::diag::{self, Format, RenderOptions as DiagOptions};
-use crate::pipeline::session::{Outcome, Rebuild, Session};
+use crate::pipeline::session::{Outcome, Rebuild, Session, SiteChecks};
 use crate::pipeline::{Fatal, Options};
 use axum::Router;
 use axum::body::Body;
@@ -28,8 +35,9 @@ use std::collections::{BTreeSet, VecDeque};
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
 const LIVE_JS: &str = include_str!("live.js");
@@ -51,8 +59,12 @@ pub struct Status {
     /// What went wrong when there are no diagnostics to show (a template that will not load).
     pub message: Option<String>,
     /// The errors, as `waymark check --format json` reports them (file, line, column ...).
+    /// With `ok` false: the errors that keep the last good site served. With `ok` true: errors
+    /// the cross-page checks found in the site as served (`waymark build` would refuse it).
     pub diagnostics: Vec<serde_json::Value>,
     pub warnings: usize,
+    /// The cross-page checks of the current version are still running.
+    pub checking: bool,
 }
 
 /// The reload channel.
@@ -64,6 +76,12 @@ pub struct Live {
     session: Arc<Mutex<Session>>,
     /// Whether a good site has been written yet.
     has_site: std::sync::atomic::AtomicBool,
+    /// The session's generation as of its last rebuild: a background run of an older one
+    /// stops.
+    generation: AtomicU64,
+    /// The next whole-site checks to run; a newer one replaces one not yet started.
+    pending_checks: Mutex<Option<SiteChecks>>,
+    checks_ready: Condvar,
 }
 
 #[derive(Serialize)]
@@ -117,6 +135,28 @@ impl Live {
             s.ok = true;
             s.message = None;
             s.diagnostics.clear();
+            s.checking = true;
+        });
+    }
+
+    /// Hands the whole-site checks of a new generation to the background runner.
+    fn queue_checks(&self, checks: SiteChecks) {
+        let mut slot = self
+            .pending_checks
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        *slot = Some(checks);
+        self.checks_ready.notify_one();
+    }
+
+    /// The background run's errors (JSON) and warning count, for the version served.
+    fn site_checked(&self, errors: Vec<serde_json::Value>, warnings: usize) {
+        self.status.send_modify(|s| {
+            if s.ok {
+                s.diagnostics = errors;
+            }
+            s.warnings = warnings;
+            s.checking = false;
         });
     }
 
@@ -131,6 +171,7 @@ impl Live {
             s.message = message;
             s.diagnostics = diagnostics;
             s.warnings = warnings;
+            s.checking = false;
         });
     }
 
@@ -399,6 +440,7 @@ fn settle(shared: &Shared, live: &Live, session: &Session, r: Result<Rebuild, Fa
                     s.ok = true;
                     s.message = None;
                     s.diagnostics.clear();
+                    s.checking = true;
                 });
             }
             if !quiet {
@@ -485,6 +527,90 @@ fn rebuild_loop(
         };
         let r = session.rebuild(Some(&paths));
         settle(&shared, &live, &session, r, quiet);
+        start_site_checks(&live, &mut session);
+    }
+}
+
+/// After a rebuild: stops a background run of an older generation, and queues the checks of
+/// the new one if it was published. The copy of the site is made here, after the page is
+/// served, so it costs the save nothing.
+fn start_site_checks(live: &Live, session: &mut Session) {
+    live.generation
+        .store(session.generation(), Ordering::Release);
+    if let Some(checks) = session.site_checks() {
+        live.queue_checks(checks);
+    }
+}
+
+/// Runs the whole-site checks handed over by [`start_site_checks`], one generation at a
+/// time, on threads of low priority so that a save being built meanwhile keeps the cores.
+fn site_checks_loop(live: Arc<Live>, quiet: bool) {
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("waymark-site-checks-{i}"))
+        .start_handler(|_| lower_priority())
+        .build()
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("warning: the cross-page checks cannot run in the background: {e}");
+            return;
+        }
+    };
+    loop {
+        let checks = {
+            let mut slot = live
+                .pending_checks
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            loop {
+                if *live.closing.borrow() {
+                    return;
+                }
+                if let Some(c) = slot.take() {
+                    break c;
+                }
+                slot = live
+                    .checks_ready
+                    .wait_timeout(slot, Duration::from_millis(500))
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0;
+            }
+        };
+        let generation = checks.generation();
+        let started = Instant::now();
+        let stale = || live.generation.load(Ordering::Acquire) != generation;
+        let Some(found) = pool.install(|| checks.run(&stale)) else {
+            continue;
+        };
+        let Ok(mut session) = live.session.lock() else {
+            return;
+        };
+        if !session.apply_site_findings(found) {
+            continue;
+        }
+        let (errors, warnings) = report(&session, quiet);
+        if !quiet {
+            eprintln!(
+                "Checked the whole site in {} ms: {} errors{}",
+                started.elapsed().as_millis(),
+                errors.len(),
+                if warnings > 0 {
+                    format!(", {warnings} warnings (waymark check lists them)")
+                } else {
+                    String::new()
+                }
+            );
+        }
+        live.site_checked(errors, warnings);
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (Linux: the nice value is per thread).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let tid = rustix::thread::gettid();
+        let _ = rustix::process::setpriority_process(Some(tid), 19);
     }
 }
 
@@ -595,14 +721,22 @@ pub fn run(
         closing,
         session: session.clone(),
         has_site: std::sync::atomic::AtomicBool::new(false),
+        generation: AtomicU64::new(0),
+        pending_checks: Mutex::new(None),
+        checks_ready: Condvar::new(),
     });
     let empty = Generation::new(String::new(), Arc::default(), &out);
     let mut shared = Shared::new(out.clone(), empty, false, max_query);
     shared.live = Some(live.clone());
     let shared = Arc::new(shared);
     {
-        let s = session.lock().unwrap_or_else(|e| e.into_inner());
+        let mut s = session.lock().unwrap_or_else(|e| e.into_inner());
         settle(&shared, &live, &s, first, quiet);
+        start_site_checks(&live, &mut s);
+    }
+    {
+        let live = live.clone();
+        std::thread::spawn(move || site_checks_loop(live, quiet));
     }
 
     let (tx, rx) = std::sync::mpsc::channel();

@@ -827,3 +827,138 @@ fn mirror_fills_in_the_search_page_for_a_plain_form() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.text(), site.read("public/search/index.html"));
 }
+
+/// Two phases per save: the page is published once the structure checks pass, and a
+/// contradiction with another page, which only the cross-page checks find, reaches the overlay
+/// when their background run is through. A broken link is a structure error: it keeps the last
+/// good page.
+#[test]
+fn live_preview_shows_cross_page_findings_after_publishing_and_keeps_the_last_good_page_on_structure_errors()
+ {
+    const PAGE: &str = "/guidance/stalking/response/";
+    const FILE: &str = "content/guidance/stalking/response.md";
+    let site = TestSite::fixture("checks/base");
+    std::fs::copy(
+        fixtures().join("checks/directive-conflict/content/guidance/stalking/notices.md"),
+        site.path("content/guidance/stalking/notices.md"),
+    )
+    .unwrap();
+    let clean = "---\ntitle: \"Responding to reports\"\nsummary: \"First response to a report of stalking.\"\naudience: [first-response]\napplies_to: [england-and-wales]\n---\n\n## At the scene\n\nOfficers should take a full account from the victim.\n";
+    site.write(FILE, clean);
+    let s = Server::start(site.root(), &["--today", "2026-11-28"]);
+    let page = s.get(PAGE);
+    assert_eq!(page.status, StatusCode::OK);
+    let v0 = page_version(&page.text());
+
+    // The save contradicts the notices page ("must not issue a police information notice").
+    let conflicting = clean.replace(
+        "Officers should take a full account from the victim.",
+        "Officers may issue a PIN in stalking cases.",
+    );
+    let ev = wait_for_event(
+        s.addr,
+        v0,
+        |v| {
+            v["ok"] == true
+                && v["checking"] == false
+                && v["version"].as_u64().unwrap() > v0
+                && !v["diagnostics"].as_array().unwrap().is_empty()
+        },
+        || {
+            site.write(FILE, &conflicting);
+        },
+    );
+    let d = ev["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["check"] == "directive-conflict")
+        .unwrap_or_else(|| panic!("no directive conflict in {ev}\n{}", s.stderr()));
+    assert_eq!(d["severity"], "error", "{ev}");
+    let places: Vec<&str> = std::iter::once(d["file"].as_str().unwrap())
+        .chain(
+            d["related"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r["file"].as_str()),
+        )
+        .collect();
+    assert!(places.contains(&FILE), "{ev}");
+    assert!(
+        places.contains(&"content/guidance/stalking/notices.md"),
+        "{ev}"
+    );
+    assert!(d["line"].as_u64().unwrap() >= 1, "{ev}");
+    // Published all the same: the page shows the save, and the status says why it would not
+    // pass `waymark build`.
+    let html = s.get(PAGE).text();
+    assert!(html.contains("Officers may issue a "), "{html}");
+    let v1 = page_version(&html);
+    let status: serde_json::Value =
+        serde_json::from_slice(&s.get("/__waymark/status").body).unwrap();
+    assert_eq!(status["ok"], true, "{status}");
+    assert!(
+        status["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["check"] == "directive-conflict"),
+        "{status}"
+    );
+    // `waymark check` agrees.
+    let (v, _) = site.check_json(&[]);
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["check"] == "directive-conflict" && d["severity"] == "error"),
+        "{v}"
+    );
+
+    // A broken link: nothing is published, the last good page stays.
+    let ev = wait_for_event(
+        s.addr,
+        v1,
+        |v| v["ok"] == false,
+        || {
+            site.write(
+                FILE,
+                &format!("{conflicting}\nSee [gone](@/guidance/no-such-page.md).\n"),
+            );
+        },
+    );
+    let d = ev["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["check"] == "broken-link")
+        .unwrap_or_else(|| panic!("no broken link in {ev}"));
+    assert_eq!(d["file"], FILE, "{ev}");
+    assert_eq!(d["line"], 12, "{ev}");
+    let html = s.get(PAGE).text();
+    assert!(html.contains("Officers may issue a "), "{html}");
+    assert!(!html.contains("no-such-page"), "{html}");
+    assert_eq!(page_version(&html), v1);
+
+    // Fixed (the conflict too): published, and the whole-site checks clear the overlay.
+    wait_for_event(
+        s.addr,
+        v1,
+        |v| {
+            v["ok"] == true
+                && v["checking"] == false
+                && v["version"].as_u64().unwrap() > v1
+                && v["diagnostics"].as_array().unwrap().is_empty()
+        },
+        || {
+            site.write(FILE, clean);
+        },
+    );
+    assert!(
+        s.get(PAGE)
+            .text()
+            .contains("Officers should take a full account")
+    );
+}
