@@ -92,9 +92,10 @@ fn stage(opts: &Options, msg: &'static str, len: usize) {
         let cpu = process_cpu_seconds();
         if let Some((t, m)) = *last {
             eprintln!(
-                "timing: {m:<10} {:>8.1} ms wall {:>8.1} ms cpu",
+                "timing: {m:<10} {:>8.1} ms wall {:>8.1} ms cpu {:>6} MB peak",
                 (now - t).as_secs_f64() * 1000.0,
-                (cpu - *last_cpu) * 1000.0
+                (cpu - *last_cpu) * 1000.0,
+                peak_rss_mb()
             );
         }
         *last = Some((now, msg));
@@ -504,6 +505,7 @@ pub(crate) fn check_detailed(
         &|| false,
     )
     .expect("a run that is never cancelled");
+    stage(opts, "Checked", 0);
     Ok((
         CheckReport {
             site,
@@ -790,6 +792,16 @@ pub(crate) fn text_hash(text: &str) -> [u8; 32] {
 
 /// CPU time (user + system) of this process so far, where the OS tells it (Linux), so
 /// benchmark timings mean something on a loaded machine.
+/// Peak resident memory so far (`VmHWM`), for stage timings.
+pub(crate) fn peak_rss_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
+}
+
 fn process_cpu_seconds() -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return 0.0;

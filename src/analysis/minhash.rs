@@ -197,6 +197,12 @@ pub(super) fn shingles_prepared(prep: &Prepared<'_>, k: usize) -> Vec<u64> {
     shingles_of_words(&shingle_words(prep), k)
 }
 
+/// The word hashes [`super::analyse_sentence`] gives for a sentence, from its text alone:
+/// lets a caller that dropped them recompute them for the few texts it needs again.
+pub fn words_of(text: &str) -> Vec<u64> {
+    shingle_words(&Prepared::new(text))
+}
+
 /// Sorted, deduplicated hashes of the `k`-word shingles of word hashes from
 /// [`super::Analysed::words`]: lets a caller shingle a passage from its sentences' words
 /// without reading the text again.
@@ -291,11 +297,16 @@ impl LshIndex {
     /// Adds a signature under a caller-chosen id. Empty signatures and signatures of another
     /// length are ignored.
     pub fn insert(&mut self, id: u32, sig: &Signature) {
-        if sig.values.len() != self.bands * self.rows {
+        self.insert_values(id, &sig.values);
+    }
+
+    /// Adds a signature given as its values.
+    pub fn insert_values(&mut self, id: u32, values: &[u32]) {
+        if values.len() != self.bands * self.rows {
             return;
         }
         self.ids.push(id);
-        for (b, chunk) in sig.values.chunks(self.rows).enumerate() {
+        for (b, chunk) in values.chunks(self.rows).enumerate() {
             let mut h = Fnv::with_seed(b as u64);
             for v in chunk {
                 h.write(&v.to_le_bytes());

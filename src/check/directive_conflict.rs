@@ -133,7 +133,7 @@ pub fn find(st: &Statements) -> Vec<Conflict> {
         .analyses
         .par_iter()
         .map(|a| {
-            let d = a.directive.as_ref()?;
+            let d = a.directive.as_deref()?;
             if d.question || d.action.is_empty() {
                 return None;
             }

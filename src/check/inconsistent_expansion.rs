@@ -70,9 +70,9 @@ impl Check for InconsistentExpansion {
             }
         }
         let mut all: BTreeMap<String, Vec<(usize, Expansion)>> = BTreeMap::new();
-        for i in 0..site.pages.len() {
-            for e in abbrev::scan_page(site, i).expansions {
-                all.entry(e.abbr.clone()).or_default().push((i, e));
+        for (i, page) in cx.abbreviations().iter().enumerate() {
+            for e in &page.expansions {
+                all.entry(e.abbr.clone()).or_default().push((i, e.clone()));
             }
         }
         for (abbr, list) in all {

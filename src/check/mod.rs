@@ -60,6 +60,7 @@ struct Shared {
     facts: OnceLock<Vec<fact_mismatch::Mismatch>>,
     conflicts: OnceLock<Vec<directive_conflict::Conflict>>,
     similar: OnceLock<similarity::Similar>,
+    abbreviations: OnceLock<Vec<abbrev::PageAbbreviations>>,
 }
 
 impl<'a> CheckContext<'a> {
@@ -88,6 +89,17 @@ impl<'a> CheckContext<'a> {
         self.shared
             .conflicts
             .get_or_init(|| directive_conflict::find(self.statements()))
+    }
+
+    /// Abbreviation uses and expansions of every page, read once for the two checks that
+    /// need them.
+    pub fn abbreviations(&self) -> &[abbrev::PageAbbreviations] {
+        self.shared.abbreviations.get_or_init(|| {
+            (0..self.site.pages.len())
+                .into_par_iter()
+                .map(|i| abbrev::scan_page(self.site, i))
+                .collect()
+        })
     }
 
     /// Drifted copies and duplicated passages.
@@ -321,6 +333,7 @@ pub fn run_selected(
         .collect();
     let cfg = &cx.site.config;
     let enabled = |name: &str| !matches!(cfg.check(name).and_then(|cc| cc.severity), Some(None));
+    let timings = std::env::var_os("WAYMARK_TIMINGS").is_some();
     if STATEMENT_CHECKS
         .iter()
         .any(|n| enabled(n) && selection.includes(n))
@@ -328,9 +341,16 @@ pub fn run_selected(
         if cancelled() {
             return None;
         }
+        let t = std::time::Instant::now();
         let _ = cx.statements();
+        if timings {
+            eprintln!(
+                "timing:   statements {:>8.1} ms wall {:>6} MB peak",
+                t.elapsed().as_secs_f64() * 1000.0,
+                crate::pipeline::peak_rss_mb()
+            );
+        }
     }
-    let timings = std::env::var_os("WAYMARK_TIMINGS").is_some();
     let per_check: Vec<Option<Vec<Diagnostic>>> = checks
         .par_iter()
         .map(|c| {

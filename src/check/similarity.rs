@@ -24,12 +24,15 @@ use crate::model::Kind;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Fewest unmasked skeleton words for a sentence to be compared: shorter ones ("See
 /// below.") are the same by accident.
 const MIN_WORDS: u16 = 4;
 /// Fewest words for a passage to count as a duplicate.
 pub const MIN_PASSAGE_WORDS: u32 = 20;
+/// Fewest shingles for a passage to be compared.
+pub const MIN_PASSAGE_SHINGLES: usize = 3;
 /// Exact Jaccard similarity of sentence shingles for an edited copy.
 const SENTENCE_JACCARD: f64 = 0.5;
 /// Exact Jaccard similarity of passage shingles for a near-identical passage.
@@ -191,6 +194,7 @@ impl Pairing<'_> {
         ei: u32,
         same_skeleton: bool,
         later: &mut Option<Side>,
+        earlier: &Sides,
     ) -> Option<Drift> {
         let (site, st) = (self.site, self.st);
         let (l, e) = (&st.items[li as usize], &st.items[ei as usize]);
@@ -202,11 +206,18 @@ impl Pairing<'_> {
             skeleton: lk,
             subject: ls,
         } = later.get_or_insert_with(|| self.side(li));
+        let owned;
         let Side {
             text: et,
             skeleton: ek,
             subject: es,
-        } = &self.side(ei);
+        } = match earlier.get(self, ei) {
+            Some(side) => side,
+            None => {
+                owned = self.side(ei);
+                &owned
+            }
+        };
         if !ls.is_empty() && !es.is_empty() && ls.is_disjoint(es) {
             return None;
         }
@@ -341,6 +352,28 @@ impl Pairing<'_> {
     }
 }
 
+/// The earlier sides of candidate pairs, each computed once on first use: a few
+/// representatives are the earlier side of many pairs.
+struct Sides {
+    ids: Vec<u32>,
+    sides: Vec<OnceLock<Side>>,
+}
+
+impl Sides {
+    fn new<'a>(earlier: impl Iterator<Item = &'a u32>) -> Sides {
+        let mut ids: Vec<u32> = earlier.copied().collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let sides = ids.iter().map(|_| OnceLock::new()).collect();
+        Sides { ids, sides }
+    }
+
+    fn get(&self, p: &Pairing, i: u32) -> Option<&Side> {
+        let k = self.ids.binary_search(&i).ok()?;
+        Some(self.sides[k].get_or_init(|| p.side(i)))
+    }
+}
+
 /// Drift and duplicates of the whole site.
 pub fn find(cx: &CheckContext) -> Similar {
     let site = cx.site;
@@ -364,7 +397,7 @@ pub fn find(cx: &CheckContext) -> Similar {
         cites,
     };
     let drift = drift(&p);
-    let duplicates = duplicates(st);
+    let duplicates = duplicates(site, st);
     Similar { drift, duplicates }
 }
 
@@ -412,13 +445,16 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         }
         g = h;
     }
+    let sides = Sides::new(tasks.iter().flat_map(|(_, es)| es));
     let mut found: Vec<Option<Drift>> = tasks
         .par_iter()
         .map(|(l, es)| {
             let mut later = None;
-            es.iter().find_map(|&e| p.drift(*l, e, true, &mut later))
+            es.iter()
+                .find_map(|&e| p.drift(*l, e, true, &mut later, &sides))
         })
         .collect();
+    drop(sides);
     let mut paired: BTreeSet<u32> = found.iter().flatten().map(|d| d.later).collect();
 
     // LSH over representatives with shingles, for lightly edited copies. Buckets of
@@ -461,6 +497,11 @@ fn drift(p: &Pairing) -> Vec<Drift> {
         cand.entry(l).or_default().push(e);
     }
     let lsh_tasks: Vec<(u32, Vec<u32>)> = cand.into_iter().collect();
+    let sides = Sides::new(
+        lsh_tasks
+            .iter()
+            .flat_map(|(_, es)| es.iter().take(LSH_CANDIDATES)),
+    );
     let extra: Vec<Option<Drift>> = lsh_tasks
         .par_iter()
         .map(|(l, es)| {
@@ -483,7 +524,7 @@ fn drift(p: &Pairing) -> Vec<Drift> {
                 if diff > 2.max((union * 2).div_ceil(5)) {
                     return None;
                 }
-                p.drift(*l, e, false, &mut later)
+                p.drift(*l, e, false, &mut later, &sides)
             })
         })
         .collect();
@@ -495,36 +536,26 @@ fn drift(p: &Pairing) -> Vec<Drift> {
     out
 }
 
-fn duplicates(st: &Statements) -> Vec<Duplicate> {
+/// The MinHash family of passage signatures (computed with the statements).
+pub fn passage_hasher() -> MinHasher {
     // Near-identical passages share most shingles: 32 hashes in 8 bands find pairs at a
     // Jaccard similarity of 0.8 with probability 0.98 (0.89 at 0.7), at half the cost.
-    let hasher = MinHasher::new(MinHashConfig {
+    MinHasher::new(MinHashConfig {
         shingle: super::statements::PASSAGE_SHINGLE,
         num_hashes: 32,
         bands: 8,
         max_bucket: 16,
         ..MinHashConfig::default()
-    });
+    })
+}
+
+fn duplicates(site: &Site, st: &Statements) -> Vec<Duplicate> {
+    let hasher = passage_hasher();
     let mut index = LshIndex::new(hasher.config());
-    let eligible: Vec<u32> = st
-        .passages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.words >= MIN_PASSAGE_WORDS && p.shingles.len() >= 3)
-        .map(|(i, _)| i as u32)
-        .collect();
-    for chunk in eligible.chunks(8_192) {
-        let sigs: Vec<(u32, minhash::Signature)> = chunk
-            .par_iter()
-            .map(|&i| {
-                (
-                    i,
-                    hasher.signature_of_shingles(&st.passages[i as usize].shingles),
-                )
-            })
-            .collect();
-        for (i, s) in &sigs {
-            index.insert(*i, s);
+    // Passages long enough to count carry a signature.
+    for (i, p) in st.passages.iter().enumerate() {
+        if p.words >= MIN_PASSAGE_WORDS && !p.signature.is_empty() {
+            index.insert_values(i as u32, &p.signature);
         }
     }
     let mut pairs: Vec<(u32, u32, u32)> = index
@@ -548,11 +579,10 @@ fn duplicates(st: &Statements) -> Vec<Duplicate> {
     let mut out: Vec<Duplicate> = tasks
         .par_iter()
         .filter_map(|(l, es)| {
+            let later = st.passage_shingles(site, &st.passages[*l as usize]);
             es.iter().find_map(|&e| {
-                let j = minhash::jaccard(
-                    &st.passages[*l as usize].shingles,
-                    &st.passages[e as usize].shingles,
-                );
+                let j =
+                    minhash::jaccard(&later, &st.passage_shingles(site, &st.passages[e as usize]));
                 (j >= PASSAGE_JACCARD).then_some(Duplicate {
                     later: *l,
                     earlier: e,

@@ -110,7 +110,8 @@ pub struct Statement {
 /// and the analysis depends on the text alone).
 #[derive(Clone, Debug)]
 pub struct Analysis {
-    pub directive: Option<Directive>,
+    /// Boxed: most sentences are not directives.
+    pub directive: Option<Box<Directive>>,
     pub skeleton_hash: u64,
     /// The skeleton hash with every slot value: equal for sentences that are the same up to
     /// equal figures.
@@ -125,8 +126,6 @@ pub struct Analysis {
     pub can_drift: bool,
     /// Shingles, for sentences that can drift and are long enough to compare.
     pub shingles: Option<Box<[u64]>>,
-    /// Content-word hashes, for the shingles of the passage it is in.
-    pub word_hashes: Box<[u64]>,
     /// Hashes of the slot values that matter for a passage (non-negated polarity left out).
     pub slot_hashes: Box<[u64]>,
 }
@@ -144,8 +143,11 @@ pub struct Passage {
     pub order: u32,
     /// Word tokens.
     pub words: u32,
-    /// Sorted shingles of [`PASSAGE_SHINGLE`] words.
-    pub shingles: Box<[u64]>,
+    /// MinHash signature of its [`PASSAGE_SHINGLE`]-word shingles
+    /// ([`super::similarity::passage_hasher`]); empty for passages too short to count as
+    /// duplicates. The shingles themselves are recomputed for the few candidate pairs
+    /// ([`Statements::passage_shingles`]), rather than kept for every passage.
+    pub signature: Box<[u32]>,
     /// Hash of the sorted slot values (figures, dates, modals, negations) of its sentences:
     /// equal for passages that state the same figures.
     pub figures: u64,
@@ -544,7 +546,7 @@ impl Work<'_> {
                 range,
                 order: 0,
                 words,
-                shingles: Box::new([]),
+                signature: Box::new([]),
                 figures: 0,
                 snippet,
             });
@@ -666,7 +668,8 @@ fn slot_hash(s: &analysis::Slot) -> u64 {
     h.finish()
 }
 
-fn analyse(text: &str, expander: &dyn Expander) -> Analysis {
+/// A sentence's analysis, and its content-word hashes (for the shingles of its passage).
+fn analyse(text: &str, expander: &dyn Expander) -> (Analysis, Box<[u64]>) {
     let a = analysis::analyse_sentence(text, expander);
     let drifts = can_drift(&a.skeleton);
     let hashes: Vec<u64> = a.skeleton.slots.iter().map(slot_hash).collect();
@@ -683,8 +686,8 @@ fn analyse(text: &str, expander: &dyn Expander) -> Analysis {
         .filter(|(s, _)| !matches!(s.value, analysis::SlotValue::Polarity { negated: false }))
         .map(|(_, &x)| x)
         .collect();
-    Analysis {
-        directive: a.directive,
+    let analysis = Analysis {
+        directive: a.directive.map(Box::new),
         skeleton_hash: a.skeleton.hash,
         variant: var.finish(),
         slots,
@@ -694,9 +697,9 @@ fn analyse(text: &str, expander: &dyn Expander) -> Analysis {
         shingles: (drifts && a.skeleton.words >= 4).then(|| {
             analysis::minhash::shingles_of_words(&a.words, SENTENCE_SHINGLE).into_boxed_slice()
         }),
-        word_hashes: a.words.into_boxed_slice(),
         slot_hashes: slot_hashes.into_boxed_slice(),
-    }
+    };
+    (analysis, a.words.into_boxed_slice())
 }
 
 impl Statements {
@@ -767,17 +770,18 @@ impl Statements {
         distinct.sort_unstable();
         distinct.dedup_by_key(|x| x.0);
         let expander = GlossaryExpander(site);
-        let analyses: Vec<Analysis> = distinct
+        let (analyses, word_hashes): (Vec<Analysis>, Vec<Box<[u64]>>) = distinct
             .par_iter()
             .map(|&(_, i)| analyse(&items[i as usize].text(site), &expander))
-            .collect();
+            .unzip();
         for (s, h) in items.iter_mut().zip(&hashes) {
             s.analysis = distinct
                 .binary_search_by_key(h, |x| x.0)
                 .map_or(0, |k| k as u32);
         }
         drop(hashes);
-        // Passages: shingles of their sentences' words, and their figures.
+        // Passages: signatures of their sentences' words' shingles, and their figures.
+        let hasher = super::similarity::passage_hasher();
         passages.par_iter_mut().for_each(|p| {
             let stmts = &items[p.statements.start as usize..p.statements.end as usize];
             let mut keys: Vec<u64> = Vec::new();
@@ -786,19 +790,22 @@ impl Statements {
                 let a = &analyses[s.analysis as usize];
                 keys.extend_from_slice(&a.slot_hashes);
                 if p.words >= super::similarity::MIN_PASSAGE_WORDS {
-                    words.extend_from_slice(&a.word_hashes);
+                    words.extend_from_slice(&word_hashes[s.analysis as usize]);
                 }
             }
             keys.sort_unstable();
             let mut h = Fnv::new();
             keys.iter().for_each(|&k| h.write_u64(k));
             p.figures = h.finish();
-            // Too short to count as a duplicate passage: no shingles needed.
+            // Too short to count as a duplicate passage: no signature needed.
             if !words.is_empty() {
-                p.shingles = analysis::minhash::shingles_of_words(&words, PASSAGE_SHINGLE)
-                    .into_boxed_slice();
+                let shingles = analysis::minhash::shingles_of_words(&words, PASSAGE_SHINGLE);
+                if shingles.len() >= super::similarity::MIN_PASSAGE_SHINGLES {
+                    p.signature = hasher.signature_of_shingles(&shingles).values;
+                }
             }
         });
+        drop(word_hashes);
         // Path order: file path, then offset. Files are ranked once, so the sorts compare
         // integers rather than paths.
         let mut files: Vec<FileId> = items.iter().map(|s| s.file).collect();
@@ -852,7 +859,17 @@ impl Statements {
 
     /// The statement's directive, if it is one.
     pub fn directive(&self, s: &Statement) -> Option<&Directive> {
-        self.an(s).directive.as_ref()
+        self.an(s).directive.as_deref()
+    }
+
+    /// A passage's sorted shingles, recomputed from its text: the words of its sentences (as
+    /// analysed, list introductions included), shingled across sentence ends.
+    pub fn passage_shingles(&self, site: &Site, p: &Passage) -> Vec<u64> {
+        let mut words = Vec::new();
+        for s in &self.items[p.statements.start as usize..p.statements.end as usize] {
+            words.extend(analysis::minhash::words_of(&s.text(site)));
+        }
+        analysis::minhash::shingles_of_words(&words, PASSAGE_SHINGLE)
     }
 
     /// Every (page, block) where a statement's text appears: its own place, and for snippet

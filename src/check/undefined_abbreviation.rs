@@ -40,8 +40,7 @@ impl Check for UndefinedAbbreviation {
     fn run(&self, cx: &CheckContext, out: &mut Vec<Diagnostic>) {
         let site = cx.site;
         let known = abbrev::known(site);
-        for i in 0..site.pages.len() {
-            let found = abbrev::scan_page(site, i);
+        for (i, found) in cx.abbreviations().iter().enumerate() {
             let mut first_use: BTreeMap<&str, &Use> = BTreeMap::new();
             for u in &found.uses {
                 first_use.entry(u.abbr.as_str()).or_insert(u);

@@ -215,9 +215,116 @@ fn summary_line(c: Counts, files: usize) -> String {
     s
 }
 
-fn label_json(sources: &Sources, l: &super::Label) -> Value {
-    let (line, column) = position(sources, l.file, &l.range);
-    json!({"file": sources.get(l.file).display, "line": line, "column": column, "message": l.message})
+// The JSON report is serialised straight from these borrowed views rather than through a
+// `serde_json::Value` tree: at tens of thousands of findings the tree costs several times the
+// memory of the text. Fields are in alphabetical order, as a `Value` object writes them.
+#[derive(serde::Serialize)]
+struct JsonLabel<'a> {
+    column: usize,
+    file: &'a str,
+    line: usize,
+    message: &'a str,
+}
+
+impl<'a> JsonLabel<'a> {
+    fn new(sources: &'a Sources, l: &'a super::Label) -> Self {
+        let (line, column) = position(sources, l.file, &l.range);
+        JsonLabel {
+            column,
+            file: &sources.get(l.file).display,
+            line,
+            message: &l.message,
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct JsonSuppressed<'a> {
+    kind: &'a str,
+    reason: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonDiagnostic<'a> {
+    check: &'a str,
+    column: Option<usize>,
+    file: Option<&'a str>,
+    fingerprint: String,
+    help: Option<&'a str>,
+    line: Option<usize>,
+    message: &'a str,
+    related: Vec<JsonLabel<'a>>,
+    severity: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<JsonSuppressed<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonSummary {
+    errors: usize,
+    files: usize,
+    suppressed: usize,
+    warnings: usize,
+}
+
+/// The report: diagnostics are serialised one at a time as the writer reaches them.
+struct JsonReport<'a> {
+    shown: &'a [&'a Diagnostic],
+    sources: &'a Sources,
+    summary: JsonSummary,
+}
+
+struct JsonDiagnostics<'a>(&'a [&'a Diagnostic], &'a Sources);
+
+impl serde::Serialize for JsonDiagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let sources = self.1;
+        let mut seq = ser.serialize_seq(Some(self.0.len()))?;
+        for d in self.0 {
+            let (file, line, column) = match &d.primary {
+                Some(l) => {
+                    let (line, column) = position(sources, l.file, &l.range);
+                    (
+                        Some(sources.get(l.file).display.as_str()),
+                        Some(line),
+                        Some(column),
+                    )
+                }
+                None => (None, None, None),
+            };
+            seq.serialize_element(&JsonDiagnostic {
+                check: d.check,
+                column,
+                file,
+                fingerprint: fingerprint(d, sources),
+                help: d.help.as_deref(),
+                line,
+                message: &d.message,
+                related: d
+                    .related
+                    .iter()
+                    .map(|l| JsonLabel::new(sources, l))
+                    .collect(),
+                severity: d.severity.as_str(),
+                suppressed: d.suppressed.as_ref().map(|s| JsonSuppressed {
+                    kind: &s.kind,
+                    reason: &s.reason,
+                }),
+            })?;
+        }
+        seq.end()
+    }
+}
+
+impl serde::Serialize for JsonReport<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = ser.serialize_struct("JsonReport", 2)?;
+        st.serialize_field("diagnostics", &JsonDiagnostics(self.shown, self.sources))?;
+        st.serialize_field("summary", &self.summary)?;
+        st.end()
+    }
 }
 
 fn json_report(
@@ -226,48 +333,17 @@ fn json_report(
     sources: &Sources,
     opts: &RenderOptions,
 ) -> String {
-    let diagnostics: Vec<Value> = shown
-        .iter()
-        .map(|d| {
-            let mut v =
-                json!({"check": d.check, "severity": d.severity.as_str(), "message": d.message});
-            let obj = v.as_object_mut().expect("object");
-            match &d.primary {
-                Some(l) => {
-                    let (line, column) = position(sources, l.file, &l.range);
-                    obj.insert("file".into(), json!(sources.get(l.file).display));
-                    obj.insert("line".into(), json!(line));
-                    obj.insert("column".into(), json!(column));
-                }
-                None => {
-                    obj.insert("file".into(), Value::Null);
-                    obj.insert("line".into(), Value::Null);
-                    obj.insert("column".into(), Value::Null);
-                }
-            }
-            obj.insert(
-                "help".into(),
-                d.help.as_ref().map_or(Value::Null, |h| json!(h)),
-            );
-            obj.insert(
-                "related".into(),
-                Value::Array(d.related.iter().map(|l| label_json(sources, l)).collect()),
-            );
-            obj.insert("fingerprint".into(), json!(fingerprint(d, sources)));
-            if let Some(s) = &d.suppressed {
-                obj.insert(
-                    "suppressed".into(),
-                    json!({"kind": s.kind, "reason": s.reason}),
-                );
-            }
-            v
-        })
-        .collect();
     let c = count(all);
-    let report = json!({
-        "diagnostics": diagnostics,
-        "summary": {"errors": c.errors, "warnings": c.warnings, "suppressed": c.suppressed, "files": opts.files_checked},
-    });
+    let report = JsonReport {
+        shown,
+        sources,
+        summary: JsonSummary {
+            errors: c.errors,
+            files: opts.files_checked,
+            suppressed: c.suppressed,
+            warnings: c.warnings,
+        },
+    };
     let mut s = serde_json::to_string_pretty(&report).expect("json");
     s.push('\n');
     s
