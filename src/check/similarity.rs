@@ -211,7 +211,7 @@ impl Pairing<'_> {
             text: et,
             skeleton: ek,
             subject: es,
-        } = match earlier.get(self, ei) {
+        } = match earlier.get(ei, || self.side(ei)) {
             Some(side) => side,
             None => {
                 owned = self.side(ei);
@@ -352,27 +352,29 @@ impl Pairing<'_> {
     }
 }
 
-/// The earlier sides of candidate pairs, each computed once on first use: a few
-/// representatives are the earlier side of many pairs.
-struct Sides {
+/// Values for the earlier members of candidate pairs, each computed once on first use: a few
+/// earlier places are the earlier side of many pairs.
+struct Memo<T> {
     ids: Vec<u32>,
-    sides: Vec<OnceLock<Side>>,
+    values: Vec<OnceLock<T>>,
 }
 
-impl Sides {
-    fn new<'a>(earlier: impl Iterator<Item = &'a u32>) -> Sides {
+impl<T> Memo<T> {
+    fn new<'a>(earlier: impl Iterator<Item = &'a u32>) -> Memo<T> {
         let mut ids: Vec<u32> = earlier.copied().collect();
         ids.sort_unstable();
         ids.dedup();
-        let sides = ids.iter().map(|_| OnceLock::new()).collect();
-        Sides { ids, sides }
+        let values = ids.iter().map(|_| OnceLock::new()).collect();
+        Memo { ids, values }
     }
 
-    fn get(&self, p: &Pairing, i: u32) -> Option<&Side> {
+    fn get(&self, i: u32, f: impl FnOnce() -> T) -> Option<&T> {
         let k = self.ids.binary_search(&i).ok()?;
-        Some(self.sides[k].get_or_init(|| p.side(i)))
+        Some(self.values[k].get_or_init(f))
     }
 }
+
+type Sides = Memo<Side>;
 
 /// Drift and duplicates of the whole site.
 pub fn find(cx: &CheckContext) -> Similar {
@@ -576,13 +578,14 @@ fn duplicates(site: &Site, st: &Statements) -> Vec<Duplicate> {
         cand.entry(l).or_default().push(e);
     }
     let tasks: Vec<(u32, Vec<u32>)> = cand.into_iter().collect();
+    let shingles: Memo<Vec<u64>> = Memo::new(tasks.iter().flat_map(|(_, es)| es));
     let mut out: Vec<Duplicate> = tasks
         .par_iter()
         .filter_map(|(l, es)| {
             let later = st.passage_shingles(site, &st.passages[*l as usize]);
             es.iter().find_map(|&e| {
-                let j =
-                    minhash::jaccard(&later, &st.passage_shingles(site, &st.passages[e as usize]));
+                let of = || st.passage_shingles(site, &st.passages[e as usize]);
+                let j = minhash::jaccard(&later, shingles.get(e, of)?);
                 (j >= PASSAGE_JACCARD).then_some(Duplicate {
                     later: *l,
                     earlier: e,

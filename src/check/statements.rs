@@ -489,6 +489,8 @@ impl Work<'_> {
         let quoted = quoted_blocks(doc);
         let mut items = Vec::new();
         let mut passages = Vec::new();
+        // The introduction of the last list seen: each of its items reads it.
+        let mut intro: Option<(usize, Option<Range<usize>>)> = None;
         let n = doc.blocks.len();
         let mut bi = 0;
         while bi < n {
@@ -526,7 +528,7 @@ impl Work<'_> {
                 if quoted[b] || doc.blocks[b].kind == BlockKind::Heading {
                     continue;
                 }
-                self.sentences(pi, b, scope, snippet, passage, &mut items);
+                self.sentences(pi, b, scope, snippet, passage, &mut intro, &mut items);
             }
             let words: u32 = blocks
                 .clone()
@@ -565,13 +567,23 @@ impl Work<'_> {
         scope: u32,
         snippet: bool,
         passage: u32,
+        last_intro: &mut Option<(usize, Option<Range<usize>>)>,
         out: &mut Vec<(Statement, u64)>,
     ) {
         let site = self.site;
         let doc = &site.docs[pi];
         let block = &doc.blocks[b];
-        let intro =
-            list_intro(doc, b).and_then(|ib| intro_span(&doc.blocks[ib]).map(|r| (ib as u32, r)));
+        let intro = list_intro(doc, b).and_then(|ib| {
+            let span = match last_intro {
+                Some((k, span)) if *k == ib => span.clone(),
+                _ => {
+                    let span = intro_span(&doc.blocks[ib]);
+                    *last_intro = Some((ib, span.clone()));
+                    span
+                }
+            };
+            span.map(|r| (ib as u32, r))
+        });
         for (k, span) in analysis::sentences::split(&block.text)
             .into_iter()
             .enumerate()
