@@ -188,7 +188,9 @@ fn human(
             let _ = term::emit_to_io_write(&mut out, &config, &files, &cd);
         }
     }
-    let mut s = String::from_utf8_lossy(&out).into_owned();
+    // Without a copy when the text is valid UTF-8 (it always is: it is made of the sources).
+    let mut s = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     let c = count(all);
     s.push_str(&summary_line(c, opts.files_checked));
     s
