@@ -468,6 +468,14 @@ struct PageOut {
     quoted: Vec<bool>,
 }
 
+/// Scope, snippet flag and passage of the statements of a block.
+#[derive(Clone, Copy)]
+struct Place {
+    scope: u32,
+    snippet: bool,
+    passage: u32,
+}
+
 struct Work<'a> {
     site: &'a Site,
     /// Snippet block key → owning page.
@@ -528,7 +536,12 @@ impl Work<'_> {
                 if quoted[b] || doc.blocks[b].kind == BlockKind::Heading {
                     continue;
                 }
-                self.sentences(pi, b, scope, snippet, passage, &mut intro, &mut items);
+                let at = Place {
+                    scope,
+                    snippet,
+                    passage,
+                };
+                self.sentences(pi, b, at, &mut intro, &mut items);
             }
             let words: u32 = blocks
                 .clone()
@@ -564,9 +577,7 @@ impl Work<'_> {
         &self,
         pi: usize,
         b: usize,
-        scope: u32,
-        snippet: bool,
-        passage: u32,
+        at: Place,
         last_intro: &mut Option<(usize, Option<Range<usize>>)>,
         out: &mut Vec<(Statement, u64)>,
     ) {
@@ -614,10 +625,10 @@ impl Work<'_> {
                     file,
                     range,
                     order: 0,
-                    scope,
-                    snippet,
+                    scope: at.scope,
+                    snippet: at.snippet,
                     analysis: u32::MAX,
-                    passage,
+                    passage: at.passage,
                 },
                 h.finish(),
             ));
