@@ -19,7 +19,6 @@ use std::path::Path;
 use tantivy::directory::RamDirectory;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Facet;
-use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{DateTime, Directory, Index, IndexSettings, IndexWriter, TantivyDocument};
 
 /// Side files, beside tantivy's own.
@@ -109,7 +108,7 @@ fn build_range(pages: &[PageDoc], range: Range<usize>) -> Result<Built, String> 
             if s == 0 {
                 // The page's distinct words, once: typo correction needs which pages use a
                 // word, not where or how often.
-                d.add_pre_tokenized_text(f.spell, vocabulary.of(p));
+                d.add_text(f.spell, vocabulary.of(p));
             }
             writer.add_document(d).map_err(err)?;
         }
@@ -180,9 +179,10 @@ impl Default for Vocabulary {
 }
 
 impl Vocabulary {
-    /// The words in order of first use, as tokens (the field keeps neither offsets nor
-    /// positions).
-    fn of(&mut self, p: &PageDoc) -> PreTokenizedString {
+    /// The words in order of first use, joined by spaces: the field's analyzer cuts them back
+    /// into the same words. (Pre-tokenized text would skip that, but tantivy passes it to its
+    /// indexing thread as JSON, which costs more.)
+    fn of(&mut self, p: &PageDoc) -> String {
         self.seen.clear();
         let texts = [p.info.title.as_str(), p.info.summary.as_str()]
             .into_iter()
@@ -193,25 +193,21 @@ impl Vocabulary {
                     .map(String::as_str)
                     .chain(std::iter::once(x.body.as_str()))
             }));
-        let mut tokens = Vec::new();
+        let mut words = String::new();
         for t in texts {
             let mut ts = self.analyzer.token_stream(t);
             while ts.advance() {
                 let w = &ts.token().text;
                 if !self.seen.contains(w) {
                     self.seen.insert(w.clone());
-                    tokens.push(Token {
-                        position: tokens.len(),
-                        text: w.clone(),
-                        ..Token::default()
-                    });
+                    if !words.is_empty() {
+                        words.push(' ');
+                    }
+                    words.push_str(w);
                 }
             }
         }
-        PreTokenizedString {
-            text: String::new(),
-            tokens,
-        }
+        words
     }
 }
 
