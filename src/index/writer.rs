@@ -332,7 +332,10 @@ mod tests {
             v.sort();
             v
         };
-        assert!(files(&many) == files(&many_again), "thread count changed the index");
+        assert!(
+            files(&many) == files(&many_again),
+            "thread count changed the index"
+        );
 
         let (a, b) = (
             SearchIndex::open(&one).unwrap(),
