@@ -385,6 +385,12 @@ fn query_latency(out: &Path, titles: &[String]) {
         best.push(b);
     }
     let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+    // The slowest queries, to see what the tail is made of.
+    let mut slowest: Vec<(Duration, &String)> = best.iter().copied().zip(&qs).collect();
+    slowest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+    for (d, q) in slowest.iter().take(5) {
+        println!("  slow: {} {q:?}", ms(*d));
+    }
     let pct = |v: &mut Vec<Duration>, p: usize| {
         v.sort_unstable();
         v[(v.len() * p / 100).min(v.len() - 1)]
