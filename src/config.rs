@@ -191,7 +191,11 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                     e.message.replacen("the YAML", "it", 1)
                 ),
             };
-            let mut d = Diagnostic::error(CHECK, message).at(id, start..start + 1);
+            // To the end of the line, as for front matter: `start + 1` could split a character.
+            let end = file.text[start..]
+                .find('\n')
+                .map_or(file.text.len(), |i| start + i);
+            let mut d = Diagnostic::error(CHECK, message).at(id, start..end);
             match e.kind {
                 K::Syntax => {}
                 K::Aliases => d = d.help("write the value out in full wherever it is needed"),
@@ -524,5 +528,30 @@ impl V<'_> {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Sources;
+
+    #[test]
+    fn a_yaml_error_at_a_wide_character_covers_whole_characters() {
+        // Found by fuzzing: the range used to end one byte into the `é`.
+        let text = "title: T\nlimits:\n  max_file_size: 100\n é: 2\n";
+        let mut sources = Sources::default();
+        let id = sources.add(SourceFile::new(
+            "site.yaml".into(),
+            "site.yaml".into(),
+            text.into(),
+        ));
+        let (_, diags) = parse(sources.get(id), id);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let start = text.find('é').unwrap();
+        assert_eq!(
+            diags[0].primary.as_ref().unwrap().range,
+            start..text.len() - 1
+        );
     }
 }

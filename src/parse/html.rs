@@ -200,10 +200,12 @@ impl TokenSink for Sink {
 fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
     let h = hay.as_bytes();
     let n = needle.as_bytes();
-    if n.is_empty() || from > h.len() {
+    // A needle longer than the haystack (a long tag name near the end) has no place to start.
+    let last = h.len().checked_sub(n.len())?;
+    if n.is_empty() || from > last {
         return None;
     }
-    (from..=h.len().saturating_sub(n.len())).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    (from..=last).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// Reads the raw HTML pieces of one page in order, tracking how deeply elements nest.
@@ -425,6 +427,17 @@ mod tests {
         ] {
             assert_eq!(unsafe_in(ok), vec![], "{ok}");
         }
+    }
+
+    #[test]
+    fn tag_names_longer_in_the_tokens_than_in_the_text_do_not_panic() {
+        // Found by fuzzing: the tokenizer turns a NUL into U+FFFD (three bytes), so the name it
+        // reports can be longer than the text it came from.
+        assert_eq!(
+            unsafe_in("<x\0>"),
+            vec![(0, "`<x\u{fffd}>` element".to_string())]
+        );
+        assert_eq!(unsafe_in("</b\0>"), vec![]);
     }
 
     #[test]
