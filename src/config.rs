@@ -296,6 +296,16 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                         "max_file_size" => c.limits.max_file_size = n,
                         "max_include_depth" => c.limits.max_include_depth = n as usize,
                         "max_front_matter_size" => c.limits.max_front_matter_size = n as usize,
+                        // Search reads no more than this of a query, so more would be a
+                        // setting that does nothing.
+                        "max_query_length" if n as usize > crate::index::query::MAX_QUERY_BYTES => v.err(
+                            lv,
+                            &format!(
+                                "`limits.max_query_length` can be at most {}: search reads no more of a query",
+                                crate::index::query::MAX_QUERY_BYTES
+                            ),
+                            Some("lower it, or remove it to keep the default of 512"),
+                        ),
                         "max_query_length" => c.limits.max_query_length = n as usize,
                         "max_nesting_depth" => c.limits.max_nesting_depth = n as usize,
                         _ => v.err(lk, &format!("unknown key `{name}` in `limits`"), Some("valid keys: max_file_size, max_include_depth, max_front_matter_size, max_query_length, max_nesting_depth")),

@@ -882,3 +882,45 @@ fn file_names_that_cannot_be_shared_or_that_forge_lines_are_refused() {
     let out = site.run(&["check", "--format", "line"]);
     assert_eq!(stdout(&out).lines().count(), 5, "{}", stdout(&out));
 }
+
+#[test]
+fn a_search_query_over_the_length_limit_is_refused_with_the_limit() {
+    let site = case("base");
+    assert!(build(&site));
+    let refused = |query: &str, limit: usize| {
+        let out = site.run(&["search", query]);
+        assert_no_panic(&out);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: the query is {} bytes long; the limit is {limit}\nhelp: shorten the query, or raise `limits.max_query_length` in site.yaml (at most 512)\n",
+                query.len()
+            )
+        );
+    };
+    refused("stalking ".repeat(60).trim_end(), 512);
+    // Within the limit, a search runs.
+    let out = site.run(&["search", "target"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    site.write(
+        "site.yaml",
+        "title: Hostile input\nlimits:\n  max_query_length: 20\n",
+    );
+    refused("stalking protection order", 20);
+    // Search reads no more than 512 bytes of a query: a higher limit would do nothing.
+    site.write(
+        "site.yaml",
+        "title: Hostile input\nlimits:\n  max_query_length: 4096\n",
+    );
+    assert_eq!(
+        diagnostics(&site),
+        vec![error(
+            "config",
+            "site.yaml",
+            (3, 21),
+            "`limits.max_query_length` can be at most 512: search reads no more of a query",
+            "lower it, or remove it to keep the default of 512"
+        )]
+    );
+}
