@@ -196,6 +196,14 @@ impl TokenSink for Sink {
     }
 }
 
+/// The first character boundary of `s` at or after `i` (its length past the end).
+fn next_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
 /// Finds `needle` (ASCII case-insensitive) in `hay` from `from`.
 fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
     let h = hay.as_bytes();
@@ -248,7 +256,9 @@ impl HtmlScanner {
                 continue;
             }
             let at = find_ci(piece, &format!("<{lname}"), cursor).unwrap_or(cursor);
-            cursor = at + 1;
+            // When the tag was not found (its name was changed by the tokenizer), `at` is the
+            // cursor, and one byte on may fall inside a character.
+            cursor = next_char_boundary(piece, at + 1);
             let tag_end = piece[at..].find('>').map_or(piece.len(), |i| at + i);
             if !self_closing && !never_nests(&lname) {
                 self.depth += 1;
@@ -438,6 +448,15 @@ mod tests {
             vec![(0, "`<x\u{fffd}>` element".to_string())]
         );
         assert_eq!(unsafe_in("</b\0>"), vec![]);
+        // Two such tags after a wide character: the second used to be looked for from inside
+        // the `é`.
+        assert_eq!(
+            unsafe_in("é<x\0><y\0>"),
+            vec![
+                (0, "`<x\u{fffd}>` element".to_string()),
+                (2, "`<y\u{fffd}>` element".to_string())
+            ]
+        );
     }
 
     #[test]
