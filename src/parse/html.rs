@@ -141,7 +141,9 @@ pub enum Finding {
 
 /// The scheme of a URL attribute value as a browser reads it, when it is not allowed.
 fn bad_scheme(value: &str) -> Option<String> {
-    match url::Url::parse(value.trim()) {
+    // Not `trim()`: like browsers, the URL parser strips only ASCII spaces and controls, so a
+    // value behind a no-break space is a relative path, which the sanitiser keeps.
+    match url::Url::parse(value) {
         Ok(u) if !allowed().schemes.contains(u.scheme()) => Some(u.scheme().to_string()),
         Ok(_) => None,
         // Relative URLs are fine; anything the URL parser cannot read is not.
@@ -437,6 +439,20 @@ mod tests {
         ] {
             assert_eq!(unsafe_in(ok), vec![], "{ok}");
         }
+    }
+
+    #[test]
+    fn a_url_behind_a_no_break_space_is_a_relative_path() {
+        // Found by fuzzing: a no-break space before a scheme makes a relative path for
+        // browsers and the sanitiser alike, so it is not reported as removed.
+        assert_eq!(
+            unsafe_in("<a href=\"\u{a0}javascript:alert(1)\">x</a>"),
+            vec![]
+        );
+        assert_eq!(
+            unsafe_in("<a href=\" javascript:alert(1)\">x</a>"),
+            vec![(3, "`javascript:` URL in `href`".to_string())]
+        );
     }
 
     #[test]
