@@ -191,7 +191,11 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                     e.message.replacen("the YAML", "it", 1)
                 ),
             };
-            let mut d = Diagnostic::error(CHECK, message).at(id, start..start + 1);
+            // To the end of the line, as for front matter: `start + 1` could split a character.
+            let end = file.text[start..]
+                .find('\n')
+                .map_or(file.text.len(), |i| start + i);
+            let mut d = Diagnostic::error(CHECK, message).at(id, start..end);
             match e.kind {
                 K::Syntax => {}
                 K::Aliases => d = d.help("write the value out in full wherever it is needed"),
@@ -292,6 +296,16 @@ pub fn parse(file: &SourceFile, id: FileId) -> (SiteConfig, Vec<Diagnostic>) {
                         "max_file_size" => c.limits.max_file_size = n,
                         "max_include_depth" => c.limits.max_include_depth = n as usize,
                         "max_front_matter_size" => c.limits.max_front_matter_size = n as usize,
+                        // Search reads no more than this of a query, so more would be a
+                        // setting that does nothing.
+                        "max_query_length" if n as usize > crate::index::query::MAX_QUERY_BYTES => v.err(
+                            lv,
+                            &format!(
+                                "`limits.max_query_length` can be at most {}: search reads no more of a query",
+                                crate::index::query::MAX_QUERY_BYTES
+                            ),
+                            Some("lower it, or remove it to keep the default of 512"),
+                        ),
                         "max_query_length" => c.limits.max_query_length = n as usize,
                         "max_nesting_depth" => c.limits.max_nesting_depth = n as usize,
                         _ => v.err(lk, &format!("unknown key `{name}` in `limits`"), Some("valid keys: max_file_size, max_include_depth, max_front_matter_size, max_query_length, max_nesting_depth")),
@@ -524,5 +538,30 @@ impl V<'_> {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Sources;
+
+    #[test]
+    fn a_yaml_error_at_a_wide_character_covers_whole_characters() {
+        // Found by fuzzing: the range used to end one byte into the `é`.
+        let text = "title: T\nlimits:\n  max_file_size: 100\n é: 2\n";
+        let mut sources = Sources::default();
+        let id = sources.add(SourceFile::new(
+            "site.yaml".into(),
+            "site.yaml".into(),
+            text.into(),
+        ));
+        let (_, diags) = parse(sources.get(id), id);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let start = text.find('é').unwrap();
+        assert_eq!(
+            diags[0].primary.as_ref().unwrap().range,
+            start..text.len() - 1
+        );
     }
 }

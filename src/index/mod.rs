@@ -61,19 +61,30 @@ pub fn build(site: &Site, out: &Path, opts: &IndexOptions) -> Result<(), String>
 
 /// `waymark search`.
 pub fn cli_search(root: &Path, args: crate::cli::SearchArgs) -> ExitCode {
-    let dir = match &args.dir {
-        Some(d) => d.clone(),
-        None => {
-            let mut sources = crate::diag::Sources::default();
-            match crate::pipeline::load_config(root, &mut sources) {
-                Ok((cfg, _)) => root.join(cfg.output_dir),
-                Err(e) => {
-                    eprintln!("error: {e}\nhelp: or pass --dir with a built site folder");
-                    return ExitCode::from(2);
-                }
-            }
+    let config =
+        crate::pipeline::load_config(root, &mut crate::diag::Sources::default()).map(|(c, _)| c);
+    let dir = match (&args.dir, &config) {
+        (Some(d), _) => d.clone(),
+        (None, Ok(cfg)) => root.join(&cfg.output_dir),
+        (None, Err(e)) => {
+            eprintln!("error: {e}\nhelp: or pass --dir with a built site folder");
+            return ExitCode::from(2);
         }
     };
+    // The same bound as `/api/search`, said rather than silently cut.
+    let max_query = config
+        .as_ref()
+        .map_or(crate::config::Limits::default().max_query_length, |c| {
+            c.limits.max_query_length
+        });
+    let typed = args.query.trim().len();
+    if typed > max_query {
+        eprintln!(
+            "error: the query is {typed} bytes long; the limit is {max_query}\nhelp: shorten the query, or raise `limits.max_query_length` in site.yaml (at most {})",
+            query::MAX_QUERY_BYTES
+        );
+        return ExitCode::from(2);
+    }
     let index = match query::SearchIndex::open(&dir) {
         Ok(i) => i,
         Err(e) => {

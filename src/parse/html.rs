@@ -141,7 +141,9 @@ pub enum Finding {
 
 /// The scheme of a URL attribute value as a browser reads it, when it is not allowed.
 fn bad_scheme(value: &str) -> Option<String> {
-    match url::Url::parse(value.trim()) {
+    // Not `trim()`: like browsers, the URL parser strips only ASCII spaces and controls, so a
+    // value behind a no-break space is a relative path, which the sanitiser keeps.
+    match url::Url::parse(value) {
         Ok(u) if !allowed().schemes.contains(u.scheme()) => Some(u.scheme().to_string()),
         Ok(_) => None,
         // Relative URLs are fine; anything the URL parser cannot read is not.
@@ -196,14 +198,24 @@ impl TokenSink for Sink {
     }
 }
 
+/// The first character boundary of `s` at or after `i` (its length past the end).
+fn next_char_boundary(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
+}
+
 /// Finds `needle` (ASCII case-insensitive) in `hay` from `from`.
 fn find_ci(hay: &str, needle: &str, from: usize) -> Option<usize> {
     let h = hay.as_bytes();
     let n = needle.as_bytes();
-    if n.is_empty() || from > h.len() {
+    // A needle longer than the haystack (a long tag name near the end) has no place to start.
+    let last = h.len().checked_sub(n.len())?;
+    if n.is_empty() || from > last {
         return None;
     }
-    (from..=h.len().saturating_sub(n.len())).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    (from..=last).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// Reads the raw HTML pieces of one page in order, tracking how deeply elements nest.
@@ -246,7 +258,9 @@ impl HtmlScanner {
                 continue;
             }
             let at = find_ci(piece, &format!("<{lname}"), cursor).unwrap_or(cursor);
-            cursor = at + 1;
+            // When the tag was not found (its name was changed by the tokenizer), `at` is the
+            // cursor, and one byte on may fall inside a character.
+            cursor = next_char_boundary(piece, at + 1);
             let tag_end = piece[at..].find('>').map_or(piece.len(), |i| at + i);
             if !self_closing && !never_nests(&lname) {
                 self.depth += 1;
@@ -425,6 +439,40 @@ mod tests {
         ] {
             assert_eq!(unsafe_in(ok), vec![], "{ok}");
         }
+    }
+
+    #[test]
+    fn a_url_behind_a_no_break_space_is_a_relative_path() {
+        // Found by fuzzing: a no-break space before a scheme makes a relative path for
+        // browsers and the sanitiser alike, so it is not reported as removed.
+        assert_eq!(
+            unsafe_in("<a href=\"\u{a0}javascript:alert(1)\">x</a>"),
+            vec![]
+        );
+        assert_eq!(
+            unsafe_in("<a href=\" javascript:alert(1)\">x</a>"),
+            vec![(3, "`javascript:` URL in `href`".to_string())]
+        );
+    }
+
+    #[test]
+    fn tag_names_longer_in_the_tokens_than_in_the_text_do_not_panic() {
+        // Found by fuzzing: the tokenizer turns a NUL into U+FFFD (three bytes), so the name it
+        // reports can be longer than the text it came from.
+        assert_eq!(
+            unsafe_in("<x\0>"),
+            vec![(0, "`<x\u{fffd}>` element".to_string())]
+        );
+        assert_eq!(unsafe_in("</b\0>"), vec![]);
+        // Two such tags after a wide character: the second used to be looked for from inside
+        // the `é`.
+        assert_eq!(
+            unsafe_in("é<x\0><y\0>"),
+            vec![
+                (0, "`<x\u{fffd}>` element".to_string()),
+                (2, "`<y\u{fffd}>` element".to_string())
+            ]
+        );
     }
 
     #[test]

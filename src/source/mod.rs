@@ -190,12 +190,17 @@ fn load_root(
                         .with_severity_warning(),
                     );
                 }
+                Ok(target) if !target.is_file() => {
+                    out.diagnostics.push(special_file(sources, root, &rel));
+                }
                 Ok(target) => entries.push((rel, target, true)),
             }
             continue;
         }
         if entry.file_type().is_file() {
             entries.push((rel, entry.path().to_path_buf(), false));
+        } else if !entry.file_type().is_dir() {
+            out.diagnostics.push(special_file(sources, root, &rel));
         }
     }
     for (rel, path, _) in entries {
@@ -274,6 +279,18 @@ fn file_level(sources: &mut Sources, root: &Root, rel: &str, msg: &str, help: &s
     Diagnostic::error(CHECK, msg).at(id, 0..0).help(help)
 }
 
+/// A named pipe, socket or device (or a link to one): reading or copying it would block or
+/// never end, so only regular files are read or published.
+fn special_file(sources: &mut Sources, root: &Root, rel: &str) -> Diagnostic {
+    file_level(
+        sources,
+        root,
+        rel,
+        "not a regular file (a named pipe, socket or device); it is not read",
+        "replace it with an ordinary file",
+    )
+}
+
 fn unreadable(sources: &mut Sources, root: &Root, rel: &str, err: &str) -> Diagnostic {
     let msg = if err.contains("File system loop") || err.contains("loop") {
         "symbolic link loop".to_string()
@@ -308,27 +325,39 @@ fn read(
             return None;
         }
     };
-    if meta.len() > limit {
-        out.diagnostics.push(file_level(
+    // Checked when the folder was walked too; the file may have been swapped since.
+    if !meta.is_file() {
+        out.diagnostics.push(special_file(sources, root, rel));
+        return None;
+    }
+    let too_big = |sources: &mut Sources, size: u64| {
+        file_level(
             sources,
             root,
             rel,
-            &format!(
-                "file is {} bytes, over the limit of {limit} bytes; it is not read",
-                meta.len()
-            ),
+            &format!("file is {size} bytes, over the limit of {limit} bytes; it is not read"),
             "split the page, or raise `limits.max_file_size` in site.yaml",
-        ));
+        )
+    };
+    if meta.len() > limit {
+        out.diagnostics.push(too_big(sources, meta.len()));
         return None;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            out.diagnostics
-                .push(unreadable(sources, root, rel, &e.to_string()));
-            return None;
-        }
-    };
+    // Read at most one byte over the limit: the file may grow after it was measured.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    let read = std::fs::File::open(path).and_then(|f| {
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, limit + 1), &mut bytes)
+    });
+    if let Err(e) = read {
+        out.diagnostics
+            .push(unreadable(sources, root, rel, &e.to_string()));
+        return None;
+    }
+    if bytes.len() as u64 > limit {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        out.diagnostics.push(too_big(sources, size));
+        return None;
+    }
     if bytes[..bytes.len().min(8192)].contains(&0) {
         out.diagnostics.push(file_level(
             sources,

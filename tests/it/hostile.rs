@@ -300,19 +300,16 @@ fn a_front_matter_of_10000_keys_is_refused_by_size_then_by_count() {
         "site.yaml",
         "title: Hostile input\nlimits:\n  max_front_matter_size: 1000000\n",
     );
-    let f = diagnostics(&site);
-    assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(
-        (
-            f[0].check.as_str(),
-            f[0].message.as_str(),
-            f[0].help.as_str()
-        ),
-        (
+        diagnostics(&site),
+        vec![error(
             "front-matter",
+            "content/guidance/keys.md",
+            // The value of `key9997`, node 20,001: the root, then a key and a value a line.
+            (10001, 10),
             "front matter refused: it has more than 20000 values",
             "front matter holds a page's metadata only: move the data elsewhere"
-        )
+        )]
     );
 }
 
@@ -391,6 +388,43 @@ fn symbolic_link_loops_and_links_outside_the_site_are_not_followed() {
             ),
         ]
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn named_pipes_and_links_to_them_are_not_read() {
+    // Reading a named pipe blocks until someone writes to it: the build would hang.
+    use std::os::unix::fs::symlink;
+    let site = case("base");
+    let g = site.path("content/guidance");
+    for fifo in ["pipe.md", "pipe.pdf"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(g.join(fifo))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    symlink("pipe.md", g.join("to-pipe.md")).unwrap();
+    symlink("pipe.pdf", g.join("to-pipe.pdf")).unwrap();
+    let special = |file: &str| {
+        error(
+            "source",
+            file,
+            (1, 1),
+            "not a regular file (a named pipe, socket or device); it is not read",
+            "replace it with an ordinary file",
+        )
+    };
+    assert_eq!(
+        diagnostics(&site),
+        vec![
+            special("content/guidance/pipe.md"),
+            special("content/guidance/pipe.pdf"),
+            special("content/guidance/to-pipe.md"),
+            special("content/guidance/to-pipe.pdf"),
+        ]
+    );
+    assert!(!build(&site));
 }
 
 const LINK_HELP: &str = "link to pages inside the content folder";
@@ -692,30 +726,31 @@ fn unsafe_raw_html_is_removed_with_a_warning() {
 fn with_html_refuse_unsafe_raw_html_is_an_error_at_its_place() {
     let site = case("raw-html");
     site.write("site.yaml", "title: Hostile input\nhtml: refuse\n");
-    let f = diagnostics(&site);
     let help = "remove it: this site refuses unsafe HTML (`html: refuse` in site.yaml); write the content in Markdown";
-    assert_eq!(f.len(), 10, "{f:?}");
-    assert_eq!(
-        f[0],
+    let e = |at, what: &str| {
         error(
             "unsafe-html",
             "content/guidance/xss.md",
-            (6, 1),
-            "unsafe raw HTML: `<script>` element is not allowed",
-            help
+            at,
+            &format!("unsafe raw HTML: {what} is not allowed"),
+            help,
         )
-    );
+    };
     assert_eq!(
-        f[1],
-        error(
-            "unsafe-html",
-            "content/guidance/xss.md",
-            (8, 4),
-            "unsafe raw HTML: `onclick` attribute on `<p>` is not allowed",
-            help
-        )
+        diagnostics(&site),
+        vec![
+            e((6, 1), "`<script>` element"),
+            e((8, 4), "`onclick` attribute on `<p>`"),
+            e((10, 43), "`javascript:` URL in `href`"),
+            e((12, 18), "`onerror` attribute on `<img>`"),
+            e((14, 1), "`<svg>` element"),
+            e((14, 24), "`<circle>` element"),
+            e((16, 1), "`<math>` element"),
+            e((16, 7), "`<mi>` element"),
+            e((18, 4), "`javascript:` URL in `href`"),
+            e((18, 48), "`<iframe>` element"),
+        ]
     );
-    assert!(f.iter().all(|x| x.severity == "error" && x.help == help));
     let out = site.build(&[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(!site.path("public").exists());
@@ -846,4 +881,46 @@ fn file_names_that_cannot_be_shared_or_that_forge_lines_are_refused() {
     // The line format cannot be forged by a name: one finding, one line.
     let out = site.run(&["check", "--format", "line"]);
     assert_eq!(stdout(&out).lines().count(), 5, "{}", stdout(&out));
+}
+
+#[test]
+fn a_search_query_over_the_length_limit_is_refused_with_the_limit() {
+    let site = case("base");
+    assert!(build(&site));
+    let refused = |query: &str, limit: usize| {
+        let out = site.run(&["search", query]);
+        assert_no_panic(&out);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: the query is {} bytes long; the limit is {limit}\nhelp: shorten the query, or raise `limits.max_query_length` in site.yaml (at most 512)\n",
+                query.len()
+            )
+        );
+    };
+    refused("stalking ".repeat(60).trim_end(), 512);
+    // Within the limit, a search runs.
+    let out = site.run(&["search", "target"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    site.write(
+        "site.yaml",
+        "title: Hostile input\nlimits:\n  max_query_length: 20\n",
+    );
+    refused("stalking protection order", 20);
+    // Search reads no more than 512 bytes of a query: a higher limit would do nothing.
+    site.write(
+        "site.yaml",
+        "title: Hostile input\nlimits:\n  max_query_length: 4096\n",
+    );
+    assert_eq!(
+        diagnostics(&site),
+        vec![error(
+            "config",
+            "site.yaml",
+            (3, 21),
+            "`limits.max_query_length` can be at most 512: search reads no more of a query",
+            "lower it, or remove it to keep the default of 512"
+        )]
+    );
 }
