@@ -999,21 +999,6 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
 /// The best fragment of the section's text with the query's words marked; else of the
 /// page's summary; else the start of the text.
 fn snippet(generator: &SnippetGenerator, body: &str, summary: &str) -> String {
@@ -1039,7 +1024,7 @@ fn snippet(generator: &SnippetGenerator, body: &str, summary: &str) -> String {
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let mut html = escape(&text[..cut]);
+    let mut html = crate::render::theme::escape_html(&text[..cut]);
     if cut < text.len() {
         html.push('…');
     }

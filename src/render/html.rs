@@ -15,21 +15,6 @@ pub struct BodyHtml {
     pub removed_unsafe_html: bool,
 }
 
-fn escape_attr(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
-
 fn escape_text(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -324,7 +309,7 @@ fn emit_text<'a>(
         let href = url::page_href(from, &site.pages[*target].id, None, portable);
         html.push_str(&format!(
             "<a class=\"citation\" href=\"{}\">{}</a>",
-            escape_attr(&href),
+            super::theme::escape_html(&href),
             escape_text(&text[r.start - start..r.end - start])
         ));
         changed = true;
@@ -389,7 +374,7 @@ fn abbreviations(
             out.push_str(&escape_text(&text[last..i]));
             let abbr = format!(
                 "<abbr title=\"{}\">{}</abbr>",
-                escape_attr(&g.term),
+                super::theme::escape_html(&g.term),
                 escape_text(word)
             );
             let target = site.by_id.get(&g.page).copied();
@@ -398,7 +383,7 @@ fn abbreviations(
                     let href = url::page_href(&site.pages[page].id, &g.page, None, portable);
                     out.push_str(&format!(
                         "<a class=\"term\" href=\"{}\">{abbr}</a>",
-                        escape_attr(&href)
+                        super::theme::escape_html(&href)
                     ));
                 }
                 _ => out.push_str(&abbr),

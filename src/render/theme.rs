@@ -212,7 +212,7 @@ fn new_tera(templates: &[(String, String)]) -> Result<tera::Tera, String> {
 
 /// Escapes text for HTML text and attribute values. Unlike tera's default it leaves `/`
 /// alone, so relative URLs stay readable in the page source.
-fn escape_html(input: &str) -> String {
+pub(crate) fn escape_html(input: &str) -> String {
     let mut o = String::with_capacity(input.len());
     for c in input.chars() {
         match c {
