@@ -379,23 +379,9 @@ pub fn quantity_text(q: &Quantity) -> String {
 }
 
 fn date_text(d: &DateMention) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let m = d
         .month
-        .and_then(|m| MONTHS.get(m as usize - 1).copied())
+        .and_then(|m| crate::model::MONTH_NAMES.get(m as usize - 1).copied())
         .unwrap_or("");
     match (d.day, d.month, d.year) {
         (Some(dd), Some(_), Some(y)) => format!("{dd} {m} {y}"),

@@ -197,3 +197,19 @@ pub struct Provision {
     pub subsections: Vec<String>,
     pub facts: BTreeMap<String, Fact>,
 }
+
+/// English month names, for dates shown to readers and editors.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];

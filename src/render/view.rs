@@ -252,24 +252,10 @@ pub struct SiteView {
 pub const OFFLINE_PAGE: &str = "offline";
 
 pub fn human_date(d: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     format!(
         "{} {} {}",
         d.day(),
-        MONTHS[(d.month() - 1) as usize],
+        crate::model::MONTH_NAMES[(d.month() - 1) as usize],
         d.year()
     )
 }
